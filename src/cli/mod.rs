@@ -1,3 +1,5 @@
 //! One module per subcommand; each returns the process exit code.
 
 pub mod pattern;
+mod records;
+mod render;

@@ -1,19 +1,249 @@
-use clap::Subcommand;
+//! `trailwatch pattern check|test`.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use clap::{Subcommand, ValueEnum};
+use serde_json::json;
+use trailwatch::pattern::{Analysis, PatternDiagnostic, Severity, analyze, print};
+
+use super::{records, render};
 
 #[derive(Subcommand)]
 pub enum PatternCommand {
-    /// Parse and lint a pattern; print diagnostics and the canonical form.
+    /// Parse and lint a pattern; print its diagnostics and canonical form.
+    ///
+    /// Exit status: 0 valid, 1 lint findings (errors or warnings), 2 syntax error.
     Check {
-        /// The filter pattern text.
+        /// The filter pattern text, or `-` to read it from standard input.
         pattern: String,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
+    /// Test a pattern on CloudTrail records, like the console's "Test pattern" button.
+    ///
+    /// FILE holds a record, a JSON array of records, a CloudTrail log file
+    /// ({"Records": [...]}) or JSON lines. Exit status: 0 whether or not records matched,
+    /// 2 on a syntax error or an unreadable file.
+    Test {
+        /// The filter pattern text, or `-` to read it from standard input.
+        pattern: String,
+        /// Files of log events.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Read each line as a raw log message instead of JSON.
+        #[arg(long)]
+        text: bool,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
 }
 
 pub fn run(command: PatternCommand) -> u8 {
     match command {
-        PatternCommand::Check { pattern } => {
-            println!("{pattern}");
-            0
+        PatternCommand::Check { pattern, format } => match read_pattern(pattern) {
+            Ok(text) => check(&text, format),
+            Err(message) => fail(&message),
+        },
+        PatternCommand::Test {
+            pattern,
+            files,
+            text,
+            format,
+        } => match read_pattern(pattern) {
+            Ok(pattern) => test(&pattern, &files, text, format),
+            Err(message) => fail(&message),
+        },
+    }
+}
+
+fn fail(message: &str) -> u8 {
+    eprintln!("error: {message}");
+    2
+}
+
+fn read_pattern(argument: String) -> Result<String, String> {
+    if argument != "-" {
+        return Ok(argument);
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| format!("cannot read the pattern from standard input: {e}"))?;
+    Ok(text)
+}
+
+const SOURCE_NAME: &str = "pattern";
+
+fn check(text: &str, format: Format) -> u8 {
+    let analysis = analyze(text);
+    match format {
+        Format::Human => print_human(text, &analysis),
+        Format::Json => print_json(text, &analysis),
+    }
+    exit_code(&analysis)
+}
+
+fn exit_code(analysis: &Analysis) -> u8 {
+    if analysis.has_syntax_error() {
+        2
+    } else if analysis.worst() >= Some(Severity::Warning) {
+        1
+    } else {
+        0
+    }
+}
+
+fn print_human(text: &str, analysis: &Analysis) {
+    let color = render::use_color();
+    for diagnostic in &analysis.diagnostics {
+        print!(
+            "{}",
+            render::pattern_diagnostic(diagnostic, SOURCE_NAME, text, color)
+        );
+    }
+    match &analysis.pattern {
+        Some(pattern) => {
+            let kind = kind_name(pattern);
+            println!("{kind} pattern; canonical form:");
+            println!("{}", print(pattern));
         }
+        None => println!("syntax error: CloudWatch would reject this pattern"),
+    }
+}
+
+fn kind_name(pattern: &trailwatch::pattern::Pattern) -> &'static str {
+    use trailwatch::pattern::Pattern;
+    match pattern {
+        Pattern::MatchAll => "empty (matches every event)",
+        Pattern::Terms(_) => "term",
+        Pattern::Json(_) => "JSON",
+        Pattern::Delimited(_) => "space-delimited",
+    }
+}
+
+fn diagnostic_json(text: &str, d: &PatternDiagnostic) -> serde_json::Value {
+    let (line, column) = line_column(text, d.span.start);
+    json!({
+        "code": d.code,
+        "severity": d.severity.as_str(),
+        "message": d.message,
+        "start": d.span.start,
+        "end": d.span.end,
+        "line": line,
+        "column": column,
+        "label": d.label,
+        "help": d.help,
+        "fix": d.fix,
+    })
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+fn print_json(text: &str, analysis: &Analysis) {
+    let out = json!({
+        "valid": !analysis.has_syntax_error(),
+        "kind": analysis.pattern.as_ref().map(kind_name),
+        "canonical": analysis.pattern.as_ref().map(print),
+        "diagnostics": analysis.diagnostics.iter().map(|d| diagnostic_json(text, d)).collect::<Vec<_>>(),
+    });
+    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+}
+
+fn test(text: &str, files: &[PathBuf], raw_text: bool, format: Format) -> u8 {
+    let analysis = analyze(text);
+    let Some(pattern) = &analysis.pattern else {
+        if format == Format::Human {
+            print_human(text, &analysis);
+        } else {
+            print_json(text, &analysis);
+        }
+        return 2;
+    };
+    let mut code = 0;
+    let mut results = Vec::new();
+    for file in files {
+        match records::read(file, raw_text) {
+            Ok(records) => {
+                for (position, record) in records.into_iter().enumerate() {
+                    let matched = pattern.matches(&record.event);
+                    results.push((file, position, record, matched));
+                }
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                code = 2;
+            }
+        }
+    }
+    let matched = results.iter().filter(|r| r.3).count();
+    match format {
+        Format::Human => {
+            let color = render::use_color();
+            for diagnostic in &analysis.diagnostics {
+                print!(
+                    "{}",
+                    render::pattern_diagnostic(diagnostic, SOURCE_NAME, text, color)
+                );
+            }
+            for (file, position, record, matched) in &results {
+                let place = match record.line {
+                    Some(line) => format!("{}:{line}", file.display()),
+                    None => format!("{}[{position}]", file.display()),
+                };
+                let verdict = if *matched { "match   " } else { "no match" };
+                println!("{verdict}  {place}  {}", describe(&record.event));
+            }
+            println!("{matched} of {} records matched", results.len());
+        }
+        Format::Json => {
+            let records: Vec<_> = results
+                .iter()
+                .enumerate()
+                .map(|(index, (file, position, record, matched))| {
+                    json!({
+                        "index": index,
+                        "matched": matched,
+                        "file": file.display().to_string(),
+                        "position": position,
+                        "line": record.line,
+                    })
+                })
+                .collect();
+            let out = json!({"matched": matched, "total": results.len(), "records": records});
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+    }
+    code
+}
+
+/// A short label for a record: `eventName (eventSource)`, or the start of the message.
+fn describe(event: &trailwatch::pattern::LogEvent) -> String {
+    if let Some(json) = &event.json {
+        let name = json.get("eventName").and_then(|v| v.as_str());
+        let source = json.get("eventSource").and_then(|v| v.as_str());
+        match (name, source) {
+            (Some(name), Some(source)) => return format!("{name} ({source})"),
+            (Some(name), None) => return name.to_string(),
+            _ => {}
+        }
+    }
+    let message: String = event.message.chars().take(60).collect();
+    if message.len() < event.message.len() {
+        format!("{message}…")
+    } else {
+        message
     }
 }

@@ -1,1 +1,23 @@
-pub fn placeholder() {}
+//! The CloudWatch Logs filter-pattern language: parse (with spans), evaluate on log
+//! events, lint, and print in canonical form. See `docs/pattern-language.md` for the
+//! semantics and where the CloudWatch documentation is silent.
+
+// Parse errors are built once, on the error path; boxing them would buy nothing.
+#![allow(clippy::result_large_err)]
+
+pub mod ast;
+mod cloudtrail;
+pub mod diagnostic;
+mod eval;
+mod lint;
+mod parse;
+mod print;
+mod regex;
+mod wildcard;
+
+pub use ast::{Pattern, Span};
+pub use diagnostic::{PatternDiagnostic, Rendered, Severity};
+pub use eval::{LogEvent, split_fields};
+pub use lint::{Analysis, MAX_PATTERN_CHARS, MAX_REGEXES, analyze};
+pub use parse::{MAX_DEPTH, parse};
+pub use print::print;

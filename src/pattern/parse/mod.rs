@@ -1,0 +1,37 @@
+//! Recursive-descent parser for the three filter-pattern languages. It never panics and
+//! never recurses deeper than `MAX_DEPTH`, whatever the input.
+
+mod cursor;
+mod delimited;
+mod expr;
+mod json;
+mod terms;
+mod value;
+
+use super::ast::{Pattern, Span};
+use super::diagnostic::PatternDiagnostic;
+use cursor::Cursor;
+pub use json::is_name_char;
+pub use terms::is_bare_term_char as terms_is_bare;
+pub use value::parse_number as number;
+
+/// Parenthesis nesting allowed before we refuse (protects the stack on hostile input;
+/// CloudWatch's own 1,024-character limit keeps real patterns far below it).
+pub const MAX_DEPTH: usize = 64;
+
+/// Parses a filter pattern. Leading and trailing whitespace is ignored, as CloudWatch does.
+pub fn parse(text: &str) -> Result<Pattern, PatternDiagnostic> {
+    let mut cursor = Cursor::new(text);
+    cursor.skip_ws();
+    match cursor.peek() {
+        None => Ok(Pattern::MatchAll),
+        Some('{') => json::parse(&mut cursor).map(Pattern::Json),
+        Some('[') => delimited::parse(&mut cursor).map(Pattern::Delimited),
+        Some(_) => terms::parse(&mut cursor).map(Pattern::Terms),
+    }
+}
+
+/// A syntax error at `span`.
+fn syntax(span: Span, message: impl Into<String>) -> PatternDiagnostic {
+    PatternDiagnostic::error("syntax", span, message)
+}
