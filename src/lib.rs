@@ -2,3 +2,4 @@
 //! team must hear about reach a human. See `DESIGN.md` in the shared folder for the stages.
 
 pub mod pattern;
+pub mod rules;

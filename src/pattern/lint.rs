@@ -42,7 +42,7 @@ pub fn analyze(text: &str) -> Analysis {
         diagnostics.push(
             PatternDiagnostic::error(
                 "too-long",
-                Span::new(cut, text.len()),
+                Span::new(cut, cut + text[cut..].chars().next().map_or(0, char::len_utf8)),
                 format!("pattern is {chars} characters long; CloudWatch accepts at most {MAX_PATTERN_CHARS}"),
             )
             .with_label("beyond the limit")

@@ -74,6 +74,23 @@ fn field(cursor: &mut Cursor) -> Result<Field, PatternDiagnostic> {
     if cursor.eat("...") {
         return Ok(Field::Ellipsis(cursor.span_from(start)));
     }
+    if cursor.peek() == Some('(') {
+        // A slot that starts with a group, `(status = 4* || status = 5*) && ...`: its
+        // field is the one its first comparison names.
+        let condition = parse_expr(cursor, &mut |c: &mut Cursor| comparison(c))?;
+        let mut name = String::new();
+        visit_comparisons(&condition, &mut |cmp| {
+            if let (true, Some(Step::Field(first))) = (name.is_empty(), cmp.selector.steps.first())
+            {
+                name = first.clone();
+            }
+        });
+        return Ok(Field::Named {
+            name,
+            condition: Some(condition),
+            span: cursor.span_from(start),
+        });
+    }
     let name = field_name(cursor)?;
     cursor.skip_ws();
     if matches!(cursor.peek(), Some(',' | ']') | None) {

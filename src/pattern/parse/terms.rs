@@ -96,7 +96,7 @@ fn bad_term_char(cursor: &Cursor, word_start: usize, c: char) -> PatternDiagnost
         .with_label(format!("`{c}` is not allowed in an unquoted term"));
         let missing_open = !rest.trim_start().starts_with('{');
         let mut err = err.with_help(
-            "this looks like a JSON pattern without its braces: CloudWatch reads it as plain terms and rejects it; wrap the whole condition in `{ }`",
+            "without `{`, CloudWatch reads this as plain terms; wrap the whole condition in `{ }`",
         );
         err.code = if missing_open {
             "missing-brace"

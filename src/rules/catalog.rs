@@ -1,0 +1,144 @@
+//! The controls, from `rules/*.toml`, embedded in the binary so `explain`, SARIF help and
+//! the README table all come from one source.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// One control: what it checks, why, the benchmark patterns, and sample CloudTrail
+/// records it must (and must not) match.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Control {
+    pub id: String,
+    pub title: String,
+    pub severity: String,
+    /// The pattern trailwatch recommends in fixes (the newest benchmark's).
+    pub pattern: String,
+    pub summary: String,
+    pub rationale: String,
+    #[serde(default)]
+    pub security_hub: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub references: Vec<String>,
+    pub example: String,
+    pub fix: String,
+    #[serde(default)]
+    pub other_ids: BTreeMap<String, String>,
+    #[serde(default)]
+    pub cis: Vec<CisEntry>,
+    pub must_match: Vec<Sample>,
+    #[serde(default)]
+    pub should_not_match: Vec<Sample>,
+}
+
+/// The benchmark's recommended pattern for a set of CIS versions.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CisEntry {
+    pub versions: Vec<String>,
+    pub section: String,
+    pub pattern: String,
+}
+
+/// A realistic CloudTrail record (JSON text) for one event.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sample {
+    pub event: String,
+    #[serde(default)]
+    pub why: Option<String>,
+    pub record: String,
+}
+
+impl Sample {
+    pub fn json(&self) -> Result<serde_json::Value, serde_json::Error> {
+        serde_json::from_str(&self.record)
+    }
+}
+
+/// The rule files, in the order of the CIS benchmark (then the non-CIS controls).
+pub const RULE_FILES: &[(&str, &str)] = &[
+    (
+        "unauthorized-api-calls",
+        include_str!("../../rules/unauthorized-api-calls.toml"),
+    ),
+    (
+        "console-signin-without-mfa",
+        include_str!("../../rules/console-signin-without-mfa.toml"),
+    ),
+    (
+        "root-account-usage",
+        include_str!("../../rules/root-account-usage.toml"),
+    ),
+    (
+        "iam-policy-changes",
+        include_str!("../../rules/iam-policy-changes.toml"),
+    ),
+    (
+        "cloudtrail-config-changes",
+        include_str!("../../rules/cloudtrail-config-changes.toml"),
+    ),
+    (
+        "console-auth-failures",
+        include_str!("../../rules/console-auth-failures.toml"),
+    ),
+    (
+        "cmk-disable-or-deletion",
+        include_str!("../../rules/cmk-disable-or-deletion.toml"),
+    ),
+    (
+        "s3-bucket-policy-changes",
+        include_str!("../../rules/s3-bucket-policy-changes.toml"),
+    ),
+    (
+        "config-changes",
+        include_str!("../../rules/config-changes.toml"),
+    ),
+    (
+        "security-group-changes",
+        include_str!("../../rules/security-group-changes.toml"),
+    ),
+    (
+        "nacl-changes",
+        include_str!("../../rules/nacl-changes.toml"),
+    ),
+    (
+        "network-gateway-changes",
+        include_str!("../../rules/network-gateway-changes.toml"),
+    ),
+    (
+        "route-table-changes",
+        include_str!("../../rules/route-table-changes.toml"),
+    ),
+    ("vpc-changes", include_str!("../../rules/vpc-changes.toml")),
+    (
+        "organizations-changes",
+        include_str!("../../rules/organizations-changes.toml"),
+    ),
+    (
+        "mfa-deactivation",
+        include_str!("../../rules/mfa-deactivation.toml"),
+    ),
+];
+
+/// Parses every embedded control. The files ship inside the binary and a test parses
+/// them all, so an error here is a build defect, reported with the file name.
+pub fn controls() -> Result<Vec<Control>, String> {
+    RULE_FILES
+        .iter()
+        .map(|(slug, text)| {
+            let control: Control =
+                toml::from_str(text).map_err(|e| format!("rules/{slug}.toml: {e}"))?;
+            if control.id != *slug {
+                return Err(format!(
+                    "rules/{slug}.toml: id is `{}`, expected `{slug}`",
+                    control.id
+                ));
+            }
+            Ok(control)
+        })
+        .collect()
+}
