@@ -2,4 +2,5 @@
 //! team must hear about reach a human. See `DESIGN.md` in the shared folder for the stages.
 
 pub mod pattern;
+pub mod report;
 pub mod rules;

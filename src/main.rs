@@ -18,12 +18,25 @@ enum Command {
     /// Check, test and format CloudWatch Logs filter patterns.
     #[command(subcommand)]
     Pattern(cli::pattern::PatternCommand),
+    /// List the rules (the 16 controls and the chain-wide rules).
+    Rules {
+        /// Print the Markdown table the README embeds.
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Explain one rule: what it checks, why, an example and the fix.
+    Explain {
+        /// A rule id, e.g. `iam-policy-changes` (see `trailwatch rules`).
+        rule: String,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Pattern(command) => cli::pattern::run(command),
+        Command::Rules { markdown } => cli::rules::list(markdown),
+        Command::Explain { rule } => cli::rules::explain(&rule),
     };
     ExitCode::from(code)
 }

@@ -3,3 +3,5 @@
 pub mod pattern;
 mod records;
 mod render;
+pub mod rules;
+mod suggest;

@@ -1,5 +1,10 @@
-//! The controls and, later, the checks that turn the monitoring graph into findings.
+//! The controls and chain-wide rules, and (with the model) the checks that turn the
+//! monitoring graph into findings.
 
 pub mod catalog;
+pub mod chain;
+pub mod finding;
 
 pub use catalog::{Control, controls};
+pub use chain::{CHAIN_RULES, ChainRule, chain_rule};
+pub use finding::{Finding, Fix, Level, Location, Related};
