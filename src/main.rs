@@ -18,12 +18,15 @@ enum Command {
     /// Check, test and format CloudWatch Logs filter patterns.
     #[command(subcommand)]
     Pattern(cli::pattern::PatternCommand),
+    /// Show the evaluated Terraform resources the analyzer sees (values, references, locations).
+    Inspect(cli::inspect::InspectArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Pattern(command) => cli::pattern::run(command),
+        Command::Inspect(args) => cli::inspect::run(args),
     };
     ExitCode::from(code)
 }
