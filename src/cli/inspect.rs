@@ -130,7 +130,12 @@ fn findings(
 ) {
     match v {
         Value::Reference(r) => refs.push((path.to_string(), r.to_string())),
-        Value::Unknown(u) => unk.push((path.to_string(), u.reason.clone())),
+        Value::Unknown(u) => {
+            unk.push((path.to_string(), u.reason.clone()));
+            for r in &u.derived_from {
+                refs.push((path.to_string(), r.to_string()));
+            }
+        }
         Value::List(l) => {
             for (n, x) in l.iter().enumerate() {
                 findings(&format!("{path}[{n}]"), x, refs, unk);

@@ -14,7 +14,7 @@ use super::config::{Module, ModuleCall, ResourceBlock};
 use super::functions::{self, FnError, known, to_bool, to_num, to_str};
 use super::source::{SourceMap, Span};
 use super::types;
-use super::value::{ResourceObject, Str, Value};
+use super::value::{Reference, ResourceObject, Str, Unknown, Value};
 use super::{InstanceKey, Severity};
 
 /// Where a root variable's value was given.
@@ -257,7 +257,14 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Memoized evaluation with cycle detection.
-    fn memo(&self, inst: usize, item: Item, label: String, f: impl FnOnce() -> Value) -> Value {
+    fn memo(
+        &self,
+        inst: usize,
+        item: Item,
+        label: String,
+        span: Option<Span>,
+        f: impl FnOnce() -> Value,
+    ) -> Value {
         let key = (inst, item);
         match self.values.borrow().get(&key) {
             Some(Slot::Done(v)) => return v.clone(),
@@ -266,7 +273,15 @@ impl<'a> Evaluator<'a> {
                 let from = stack.iter().rposition(|s| *s == label).unwrap_or(0);
                 let mut chain: Vec<&str> = stack[from..].iter().map(String::as_str).collect();
                 chain.push(&label);
-                return Value::unknown(format!("cycle: {}", chain.join(" → ")));
+                let msg = format!("cycle: {}", chain.join(" → "));
+                drop(stack);
+                self.diag(
+                    Severity::Warning,
+                    msg.clone(),
+                    Some("Terraform rejects this configuration; break the cycle".into()),
+                    span,
+                );
+                return Value::unknown(msg);
             }
             None => {}
         }
@@ -291,7 +306,7 @@ impl<'a> Evaluator<'a> {
             });
         };
         let label = format!("{}var.{name}", mi.prefix);
-        Ok(self.memo(inst, Item::Var(name.to_string()), label, || {
+        Ok(self.memo(inst, Item::Var(name.to_string()), label, Some(decl.span), || {
             let sc = Self::root_scope(inst);
             let given = match &mi.parent {
                 Some(p) => {
@@ -357,9 +372,13 @@ impl<'a> Evaluator<'a> {
             });
         };
         let label = format!("{}local.{name}", mi.prefix);
-        Ok(self.memo(inst, Item::Local(name.to_string()), label, || {
-            self.eval_reported(&attr.expr, &Self::root_scope(inst))
-        }))
+        Ok(self.memo(
+            inst,
+            Item::Local(name.to_string()),
+            label,
+            Some(attr.span),
+            || self.eval_reported(&attr.expr, &Self::root_scope(inst)),
+        ))
     }
 
     fn output(&self, inst: usize, name: &str, span: Span) -> Res {
@@ -374,9 +393,13 @@ impl<'a> Evaluator<'a> {
             });
         };
         let label = format!("{}output.{name}", mi.prefix);
-        Ok(self.memo(inst, Item::Output(name.to_string()), label, || {
-            self.eval_reported(&attr.expr, &Self::root_scope(inst))
-        }))
+        Ok(self.memo(
+            inst,
+            Item::Output(name.to_string()),
+            label,
+            Some(attr.span),
+            || self.eval_reported(&attr.expr, &Self::root_scope(inst)),
+        ))
     }
 
     // ---- modules --------------------------------------------------------------------------
@@ -467,7 +490,7 @@ impl<'a> Evaluator<'a> {
         let mi = self.inst(inst);
         let call = &mi.module.calls[call_idx];
         let label = format!("{}module.{}", mi.prefix, call.name);
-        self.memo(inst, Item::Call(call_idx), label, || {
+        self.memo(inst, Item::Call(call_idx), label, Some(call.span), || {
             let kids = self.children(inst, call_idx);
             let kids = match kids.as_ref() {
                 Ok(k) => k,
@@ -975,10 +998,9 @@ impl<'a> Evaluator<'a> {
             return self.eval(e, sc);
         }
         let mut out = Str::default();
-        match self.template_into(parts, sc, &mut out)? {
-            Some(reason) => Ok(Value::unknown(reason)),
-            None => Ok(Value::String(out)),
-        }
+        let mut refs = Vec::new();
+        let r = self.template_into(parts, sc, &mut out, &mut refs)?;
+        Ok(finish_template(out, r, refs))
     }
 
     /// Appends the template's text; `Some(reason)` when part of it is unknown.
@@ -987,7 +1009,11 @@ impl<'a> Evaluator<'a> {
         parts: &[Part],
         sc: &Scope,
         out: &mut Str,
+        refs: &mut Vec<Reference>,
     ) -> Result<Option<String>, Error> {
+        // An unknown interpolation makes the string unknown, but later ones are still
+        // evaluated to collect the references it is built from.
+        let mut pending: Option<String> = None;
         for p in parts {
             match p {
                 Part::Literal { text, map } => {
@@ -995,9 +1021,16 @@ impl<'a> Evaluator<'a> {
                 }
                 Part::Interp(e) => {
                     let v = self.eval(e, sc)?;
+                    match &v {
+                        Value::Reference(r) => refs.push(r.clone()),
+                        Value::Unknown(u) => refs.extend(u.derived_from.iter().cloned()),
+                        _ => {}
+                    }
                     match to_str(&v) {
                         Ok(s) => out.push_str(&s),
-                        Err(FnError::Unknown(r)) => return Ok(Some(r)),
+                        Err(FnError::Unknown(r)) => {
+                            pending.get_or_insert(r);
+                        }
                         Err(FnError::Error(m)) => {
                             return Err(err(format!("cannot interpolate: {m}"), e.span));
                         }
@@ -1015,8 +1048,8 @@ impl<'a> Evaluator<'a> {
                         Err(FnError::Unknown(r)) => return Ok(Some(r)),
                         Err(FnError::Error(m)) => return Err(err(m, cond.span)),
                     };
-                    if let Some(r) = self.template_into(branch, sc, out)? {
-                        return Ok(Some(r));
+                    if let Some(r) = self.template_into(branch, sc, out, refs)? {
+                        pending.get_or_insert(r);
                     }
                 }
                 Part::For {
@@ -1052,14 +1085,14 @@ impl<'a> Evaluator<'a> {
                             isc = isc.with(kv, k);
                         }
                         isc = isc.with(value_var, v);
-                        if let Some(r) = self.template_into(body, &isc, out)? {
-                            return Ok(Some(r));
+                        if let Some(r) = self.template_into(body, &isc, out, refs)? {
+                            pending.get_or_insert(r);
                         }
                     }
                 }
             }
         }
-        Ok(None)
+        Ok(pending)
     }
 
     /// Resolves `name.steps...`.
@@ -1326,10 +1359,9 @@ impl<'a> Evaluator<'a> {
             isolated: true,
         };
         let mut out = Str::default();
-        match self.template_into(parts, &sc, &mut out)? {
-            Some(r) => Ok(Value::unknown(r)),
-            None => Ok(Value::String(out)),
-        }
+        let mut refs = Vec::new();
+        let r = self.template_into(parts, &sc, &mut out, &mut refs)?;
+        Ok(finish_template(out, r, refs))
     }
 }
 
@@ -1358,6 +1390,20 @@ fn collect_expansion(
         )
     } else {
         kids.first().map_or(Value::Null, |(_, c)| object(*c))
+    }
+}
+
+fn finish_template(out: Str, unknown: Option<String>, mut refs: Vec<Reference>) -> Value {
+    match unknown {
+        None => Value::String(out),
+        Some(reason) => {
+            refs.sort();
+            refs.dedup();
+            Value::Unknown(Unknown {
+                reason,
+                derived_from: refs,
+            })
+        }
     }
 }
 

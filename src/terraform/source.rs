@@ -231,9 +231,18 @@ impl OffsetMap {
             file: outer.file,
             anchors: Vec::new(),
         };
-        for &(v, s) in &self.anchors {
+        for (i, &(v, s)) in self.anchors.iter().enumerate() {
             if let Some(o) = outer.lookup(s as usize) {
                 m.push(v as usize, o);
+            }
+            // The outer map's own breaks inside this linear run.
+            let run_end = self.anchors.get(i + 1).map(|a| s + (a.0 - v));
+            let first = outer.anchors.partition_point(|a| a.0 <= s);
+            for &(os, oo) in &outer.anchors[first..] {
+                if run_end.is_some_and(|e| os >= e) {
+                    break;
+                }
+                m.push((v + (os - s)) as usize, oo as usize);
             }
         }
         m

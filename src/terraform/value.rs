@@ -38,6 +38,9 @@ impl std::fmt::Display for Reference {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unknown {
     pub reason: String,
+    /// References the value was built from (`"${aws_cloudwatch_log_group.x.arn}:*"`), so the
+    /// graph can still link it.
+    pub derived_from: Vec<Reference>,
 }
 
 #[derive(Debug, Clone)]
@@ -159,6 +162,7 @@ impl Value {
     pub fn unknown(reason: impl Into<String>) -> Value {
         Value::Unknown(Unknown {
             reason: reason.into(),
+            derived_from: Vec::new(),
         })
     }
 
@@ -208,7 +212,13 @@ impl Value {
             Value::List(l) => J::Array(l.iter().map(Value::to_json).collect()),
             Value::Map(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
             Value::Reference(r) => serde_json::json!({ "reference": r.to_string() }),
-            Value::Unknown(u) => serde_json::json!({ "unknown": u.reason }),
+            Value::Unknown(u) if u.derived_from.is_empty() => {
+                serde_json::json!({ "unknown": u.reason })
+            }
+            Value::Unknown(u) => serde_json::json!({
+                "unknown": u.reason,
+                "derived_from": u.derived_from.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            }),
             Value::Resource(r) => serde_json::json!({ "resource": r.address }),
         }
     }
