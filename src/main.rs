@@ -29,6 +29,8 @@ enum Command {
         /// A rule id, e.g. `iam-policy-changes` (see `trailwatch rules`).
         rule: String,
     },
+    /// Show the evaluated Terraform resources the analyzer sees (values, references, locations).
+    Inspect(cli::inspect::InspectArgs),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
         Command::Pattern(command) => cli::pattern::run(command),
         Command::Rules { markdown } => cli::rules::list(markdown),
         Command::Explain { rule } => cli::rules::explain(&rule),
+        Command::Inspect(args) => cli::inspect::run(args),
     };
     ExitCode::from(code)
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns the process exit code.
 
+pub mod inspect;
 pub mod pattern;
 mod records;
 mod render;

@@ -1,0 +1,1534 @@
+//! The evaluator: expressions to values, resources to instances, modules recursively.
+//!
+//! Evaluation is lazy and memoized per module instance, so declarations may appear in any
+//! order; an item met again while it is being evaluated is a cycle and becomes unknown.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+
+use super::ast::{BinOp, Body, Expr, ExprKind, Part, Step, UnOp};
+use super::config::{Module, ModuleCall, ResourceBlock};
+use super::functions::{self, FnError, known, to_bool, to_num, to_str};
+use super::source::{SourceMap, Span};
+use super::types;
+use super::value::{Reference, ResourceObject, Str, Unknown, Value};
+use super::{InstanceKey, Severity};
+
+/// Where a root variable's value was given.
+#[derive(Debug, Clone)]
+pub enum VarInput {
+    /// An expression from a `.tfvars` file.
+    Expr(Expr),
+    /// A raw `--var` string: a string for string-typed variables, else parsed as HCL.
+    Raw(String),
+}
+
+/// Things shared by the evaluation of every root module (parallel).
+pub struct Shared {
+    pub sources: Mutex<SourceMap>,
+    pub modules: Mutex<HashMap<PathBuf, Arc<Module>>>,
+    /// The scanned directories, canonical; files read by `file()` must be inside one.
+    pub scan_roots: Vec<PathBuf>,
+    /// With one scanned directory, paths are shown relative to it.
+    pub display_base: Option<PathBuf>,
+    /// Parse errors of module directories loaded during evaluation.
+    pub diags: Mutex<Vec<EvalDiag>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EvalDiag {
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub span: Option<Span>,
+}
+
+/// An evaluated resource instance, before locations are attached.
+#[derive(Debug, Clone)]
+pub struct InstanceOut {
+    pub address: String,
+    pub module: String,
+    pub data: bool,
+    pub rtype: String,
+    pub name: String,
+    pub key: Option<InstanceKey>,
+    pub attributes: BTreeMap<String, Value>,
+    pub spans: BTreeMap<String, Span>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+struct Error {
+    msg: String,
+    span: Span,
+}
+
+type Res = Result<Value, Error>;
+
+#[derive(Debug, Clone)]
+enum Iter {
+    None,
+    Count(i64),
+    Each(Value, Value),
+    /// Expansion failed; `count.index`/`each.*` are unknown for this reason.
+    Unknown(String),
+}
+
+#[derive(Clone)]
+struct Scope {
+    inst: usize,
+    iter: Iter,
+    vars: Vec<(String, Value)>,
+    /// `templatefile` sees only its own variables.
+    isolated: bool,
+}
+
+impl Scope {
+    fn with(&self, name: &str, v: Value) -> Scope {
+        let mut s = self.clone();
+        s.vars.push((name.to_string(), v));
+        s
+    }
+}
+
+struct Parent {
+    inst: usize,
+    call: usize,
+    iter: Iter,
+}
+
+struct ModInst {
+    module: Arc<Module>,
+    /// `module.a.module.b["k"].`, empty for the root.
+    prefix: String,
+    /// Call names from the root, for `.terraform/modules/modules.json` keys.
+    names: Vec<String>,
+    parent: Option<Parent>,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Item {
+    Var(String),
+    Local(String),
+    Output(String),
+    Call(usize),
+}
+
+enum Slot {
+    InProgress,
+    Done(Value),
+}
+
+struct ResourceEval {
+    value: Value,
+    instances: Vec<InstanceOut>,
+}
+
+/// `None` while the resource is being evaluated.
+type ResourceSlot = Option<Rc<ResourceEval>>;
+type ParsedTemplate = Rc<Result<Vec<Part>, String>>;
+type Children = Result<Vec<(Option<InstanceKey>, usize)>, String>;
+
+const MAX_MODULE_DEPTH: usize = 32;
+const MAX_EXPANSION: usize = 10_000;
+
+pub struct Evaluator<'a> {
+    shared: &'a Shared,
+    root_dir: PathBuf,
+    root_vars: BTreeMap<String, VarInput>,
+    modules_json: HashMap<String, PathBuf>,
+    insts: RefCell<Vec<Rc<ModInst>>>,
+    children: RefCell<HashMap<(usize, usize), Rc<Children>>>,
+    values: RefCell<HashMap<(usize, Item), Slot>>,
+    resources: RefCell<HashMap<(usize, usize), ResourceSlot>>,
+    templates: RefCell<HashMap<PathBuf, ParsedTemplate>>,
+    stack: RefCell<Vec<String>>,
+    diags: RefCell<Vec<EvalDiag>>,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(
+        shared: &'a Shared,
+        root: Arc<Module>,
+        root_vars: BTreeMap<String, VarInput>,
+        modules_json: HashMap<String, PathBuf>,
+    ) -> Evaluator<'a> {
+        let root_dir = root.dir.clone();
+        Evaluator {
+            shared,
+            root_dir,
+            root_vars,
+            modules_json,
+            insts: RefCell::new(vec![Rc::new(ModInst {
+                module: root,
+                prefix: String::new(),
+                names: Vec::new(),
+                parent: None,
+            })]),
+            children: RefCell::default(),
+            values: RefCell::default(),
+            resources: RefCell::default(),
+            templates: RefCell::default(),
+            stack: RefCell::default(),
+            diags: RefCell::default(),
+        }
+    }
+
+    /// Evaluates every resource of every module instance.
+    pub fn run(self) -> (Vec<InstanceOut>, Vec<EvalDiag>) {
+        let mut out = Vec::new();
+        self.walk(0, 0, &mut out);
+        // Undeclared root variables given on the command line are worth a note.
+        let root = self.inst(0);
+        for name in self.root_vars.keys() {
+            if !root.module.variables.contains_key(name) {
+                self.diag(
+                    Severity::Warning,
+                    format!("a value was given for variable \"{name}\", which is not declared"),
+                    None,
+                    None,
+                );
+            }
+        }
+        (out, self.diags.into_inner())
+    }
+
+    fn walk(&self, inst: usize, depth: usize, out: &mut Vec<InstanceOut>) {
+        let m = self.inst(inst).module.clone();
+        for idx in 0..m.resources.len() {
+            if let Some(r) = self.resource(inst, idx) {
+                out.extend(r.instances.iter().cloned());
+            }
+        }
+        for c in 0..m.calls.len() {
+            if depth >= MAX_MODULE_DEPTH {
+                self.diag(
+                    Severity::Error,
+                    "modules are nested too deeply (a module that calls itself?)".into(),
+                    None,
+                    Some(m.calls[c].span),
+                );
+                return;
+            }
+            let kids = self.children(inst, c);
+            if let Ok(kids) = kids.as_ref() {
+                for (_, child) in kids {
+                    self.walk(*child, depth + 1, out);
+                }
+            }
+        }
+    }
+
+    fn inst(&self, i: usize) -> Rc<ModInst> {
+        // Instances are only ever pushed, and ids come from pushes.
+        self.insts.borrow()[i].clone()
+    }
+
+    fn diag(&self, severity: Severity, message: String, help: Option<String>, span: Option<Span>) {
+        self.diags.borrow_mut().push(EvalDiag {
+            severity,
+            message,
+            help,
+            span,
+        });
+    }
+
+    fn root_scope(inst: usize) -> Scope {
+        Scope {
+            inst,
+            iter: Iter::None,
+            vars: Vec::new(),
+            isolated: false,
+        }
+    }
+
+    /// Evaluates an expression whose errors become unknown values plus a diagnostic.
+    fn eval_reported(&self, e: &Expr, sc: &Scope) -> Value {
+        match self.eval(e, sc) {
+            Ok(v) => v,
+            Err(err) => {
+                self.diag(Severity::Warning, err.msg.clone(), None, Some(err.span));
+                Value::unknown(err.msg)
+            }
+        }
+    }
+
+    /// Memoized evaluation with cycle detection.
+    fn memo(
+        &self,
+        inst: usize,
+        item: Item,
+        label: String,
+        span: Option<Span>,
+        f: impl FnOnce() -> Value,
+    ) -> Value {
+        let key = (inst, item);
+        match self.values.borrow().get(&key) {
+            Some(Slot::Done(v)) => return v.clone(),
+            Some(Slot::InProgress) => {
+                let stack = self.stack.borrow();
+                let from = stack.iter().rposition(|s| *s == label).unwrap_or(0);
+                let mut chain: Vec<&str> = stack[from..].iter().map(String::as_str).collect();
+                chain.push(&label);
+                let msg = format!("cycle: {}", chain.join(" → "));
+                drop(stack);
+                self.diag(
+                    Severity::Warning,
+                    msg.clone(),
+                    Some("Terraform rejects this configuration; break the cycle".into()),
+                    span,
+                );
+                return Value::unknown(msg);
+            }
+            None => {}
+        }
+        self.values
+            .borrow_mut()
+            .insert(key.clone(), Slot::InProgress);
+        self.stack.borrow_mut().push(label);
+        let v = f();
+        self.stack.borrow_mut().pop();
+        self.values.borrow_mut().insert(key, Slot::Done(v.clone()));
+        v
+    }
+
+    // ---- named values -------------------------------------------------------------------
+
+    fn var(&self, inst: usize, name: &str, span: Span) -> Res {
+        let mi = self.inst(inst);
+        let Some(decl) = mi.module.variables.get(name).cloned() else {
+            return Err(Error {
+                msg: format!("reference to undeclared input variable \"{name}\""),
+                span,
+            });
+        };
+        let label = format!("{}var.{name}", mi.prefix);
+        Ok(self.memo(inst, Item::Var(name.to_string()), label, Some(decl.span), || {
+            let sc = Self::root_scope(inst);
+            let given = match &mi.parent {
+                Some(p) => {
+                    let call = &self.inst(p.inst).module.calls[p.call];
+                    call.inputs.iter().find(|a| a.name == name).map(|a| {
+                        let psc = Scope {
+                            inst: p.inst,
+                            iter: p.iter.clone(),
+                            vars: Vec::new(),
+                            isolated: false,
+                        };
+                        self.eval_reported(&a.expr, &psc)
+                    })
+                }
+                None => self.root_vars.get(name).map(|input| match input {
+                    VarInput::Expr(e) => self.eval_reported(e, &sc),
+                    VarInput::Raw(s) => {
+                        let is_string = decl.ty.as_ref().is_none_or(|t| {
+                            matches!(&t.kind, ExprKind::Var(n) if n == "string" || n == "any")
+                        });
+                        if is_string {
+                            Value::str(s.clone())
+                        } else {
+                            match super::hcl::parse_expr(decl.span.file, s) {
+                                Ok(e) => self.eval(&e, &sc).unwrap_or_else(|e| Value::unknown(e.msg)),
+                                Err(_) => Value::str(s.clone()),
+                            }
+                        }
+                    }
+                }),
+            };
+            let given = given.filter(|v| !matches!(v, Value::Null));
+            let v = match (given, &decl.default) {
+                (Some(v), _) => v,
+                (None, Some(d)) => self.eval_reported(d, &sc),
+                (None, None) => Value::unknown(if mi.parent.is_some() {
+                    format!(
+                        "input variable \"{name}\" of {} is not set by the module call",
+                        mi.prefix.trim_end_matches('.')
+                    )
+                } else {
+                    format!(
+                        "variable \"{name}\" has no value: pass --var {name}=... or set it in a .tfvars file"
+                    )
+                }),
+            };
+            match &decl.ty {
+                Some(t) => {
+                    let ty = types::parse(t, &|e| self.eval_reported(e, &sc));
+                    types::convert(v, &ty)
+                }
+                None => v,
+            }
+        }))
+    }
+
+    fn local(&self, inst: usize, name: &str, span: Span) -> Res {
+        let mi = self.inst(inst);
+        let Some(attr) = mi.module.locals.get(name) else {
+            return Err(Error {
+                msg: format!("reference to undeclared local value \"{name}\""),
+                span,
+            });
+        };
+        let label = format!("{}local.{name}", mi.prefix);
+        Ok(self.memo(
+            inst,
+            Item::Local(name.to_string()),
+            label,
+            Some(attr.span),
+            || self.eval_reported(&attr.expr, &Self::root_scope(inst)),
+        ))
+    }
+
+    fn output(&self, inst: usize, name: &str, span: Span) -> Res {
+        let mi = self.inst(inst);
+        let Some(attr) = mi.module.outputs.get(name) else {
+            return Err(Error {
+                msg: format!(
+                    "module {} has no output \"{name}\"",
+                    mi.prefix.trim_end_matches('.')
+                ),
+                span,
+            });
+        };
+        let label = format!("{}output.{name}", mi.prefix);
+        Ok(self.memo(
+            inst,
+            Item::Output(name.to_string()),
+            label,
+            Some(attr.span),
+            || self.eval_reported(&attr.expr, &Self::root_scope(inst)),
+        ))
+    }
+
+    // ---- modules --------------------------------------------------------------------------
+
+    fn resolve_module(&self, inst: usize, call: &ModuleCall) -> Result<Arc<Module>, String> {
+        let mi = self.inst(inst);
+        let Some(source) = &call.source else {
+            return Err(format!("module \"{}\" has no literal source", call.name));
+        };
+        let dir = if source.starts_with("./") || source.starts_with("../") {
+            normalize(&mi.module.dir.join(source))
+        } else {
+            let mut key = mi.names.clone();
+            key.push(call.name.clone());
+            match self.modules_json.get(&key.join(".")) {
+                Some(d) => normalize(&self.root_dir.join(d)),
+                None => {
+                    return Err(format!(
+                        "module \"{}\" comes from \"{source}\", which is not downloaded: run terraform init or pass a plan",
+                        call.name
+                    ));
+                }
+            }
+        };
+        if let Some(m) = self
+            .shared
+            .modules
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&dir).cloned())
+        {
+            return Ok(m);
+        }
+        let m = super::load_module_dir(self.shared, &dir)
+            .ok_or_else(|| format!("module directory {} has no Terraform files", dir.display()))?;
+        let m = Arc::new(m);
+        if let Ok(mut cache) = self.shared.modules.lock() {
+            cache.insert(dir, m.clone());
+        }
+        Ok(m)
+    }
+
+    fn children(&self, inst: usize, call_idx: usize) -> Rc<Children> {
+        if let Some(c) = self.children.borrow().get(&(inst, call_idx)) {
+            return c.clone();
+        }
+        let mi = self.inst(inst);
+        let call = &mi.module.calls[call_idx];
+        let result = self.resolve_module(inst, call).map(|module| {
+            let keys = self.expand(inst, call.count.as_ref(), call.for_each.as_ref());
+            let mut kids = Vec::new();
+            for (key, iter) in keys {
+                let suffix = key.as_ref().map_or(String::new(), InstanceKey::suffix);
+                let mut names = mi.names.clone();
+                names.push(call.name.clone());
+                let child = ModInst {
+                    module: module.clone(),
+                    prefix: format!("{}module.{}{}.", mi.prefix, call.name, suffix),
+                    names,
+                    parent: Some(Parent {
+                        inst,
+                        call: call_idx,
+                        iter,
+                    }),
+                };
+                let mut insts = self.insts.borrow_mut();
+                insts.push(Rc::new(child));
+                kids.push((key, insts.len() - 1));
+            }
+            kids
+        });
+        if let Err(reason) = &result {
+            self.diag(
+                Severity::Note,
+                reason.clone(),
+                Some("resources inside this module are not analyzed".into()),
+                Some(call.span),
+            );
+        }
+        let rc = Rc::new(result);
+        self.children
+            .borrow_mut()
+            .insert((inst, call_idx), rc.clone());
+        rc
+    }
+
+    fn call_value(&self, inst: usize, call_idx: usize) -> Value {
+        let mi = self.inst(inst);
+        let call = &mi.module.calls[call_idx];
+        let label = format!("{}module.{}", mi.prefix, call.name);
+        self.memo(inst, Item::Call(call_idx), label, Some(call.span), || {
+            let kids = self.children(inst, call_idx);
+            let kids = match kids.as_ref() {
+                Ok(k) => k,
+                Err(reason) => return Value::unknown(reason.clone()),
+            };
+            let object = |child: usize| {
+                let m = self.inst(child).module.clone();
+                Value::Map(
+                    m.outputs
+                        .keys()
+                        .map(|k| {
+                            let v = self
+                                .output(child, k, call.span)
+                                .unwrap_or_else(|e| Value::unknown(e.msg));
+                            (k.clone(), v)
+                        })
+                        .collect(),
+                )
+            };
+            collect_expansion(call.count.is_some(), call.for_each.is_some(), kids, object)
+        })
+    }
+
+    // ---- resources ------------------------------------------------------------------------
+
+    /// Expands `count`/`for_each` into instance keys and iteration contexts.
+    fn expand(
+        &self,
+        inst: usize,
+        count: Option<&Expr>,
+        for_each: Option<&Expr>,
+    ) -> Vec<(Option<InstanceKey>, Iter)> {
+        let sc = Self::root_scope(inst);
+        if let Some(c) = count {
+            let v = self.eval_reported(c, &sc);
+            return match to_num(&v) {
+                Ok(n) if n >= 0.0 && n.fract() == 0.0 && (n as usize) <= MAX_EXPANSION => (0..n
+                    as i64)
+                    .map(|i| (Some(InstanceKey::Int(i)), Iter::Count(i)))
+                    .collect(),
+                Ok(n) => {
+                    self.diag(
+                        Severity::Warning,
+                        format!("count = {n} is not a usable count"),
+                        None,
+                        Some(c.span),
+                    );
+                    Vec::new()
+                }
+                Err(FnError::Unknown(r)) => {
+                    vec![(
+                        Some(InstanceKey::Unknown),
+                        Iter::Unknown(format!("count is unknown: {r}")),
+                    )]
+                }
+                Err(FnError::Error(m)) => {
+                    self.diag(
+                        Severity::Warning,
+                        format!("invalid count: {m}"),
+                        None,
+                        Some(c.span),
+                    );
+                    Vec::new()
+                }
+            };
+        }
+        if let Some(fe) = for_each {
+            let v = self.eval_reported(fe, &sc);
+            return match v {
+                Value::Map(m) => m
+                    .into_iter()
+                    .map(|(k, v)| {
+                        (
+                            Some(InstanceKey::Str(k.clone())),
+                            Iter::Each(Value::str(k), v),
+                        )
+                    })
+                    .collect(),
+                Value::List(l) => {
+                    let mut out = Vec::new();
+                    for item in functions::make_set(l).as_list() {
+                        match to_str(item) {
+                            Ok(k) => out.push((
+                                Some(InstanceKey::Str(k.text.clone())),
+                                Iter::Each(Value::String(k), item.clone()),
+                            )),
+                            Err(FnError::Unknown(r)) => {
+                                return vec![(
+                                    Some(InstanceKey::Unknown),
+                                    Iter::Unknown(format!("for_each is unknown: {r}")),
+                                )];
+                            }
+                            Err(FnError::Error(m)) => {
+                                self.diag(
+                                    Severity::Warning,
+                                    format!("invalid for_each element: {m}"),
+                                    None,
+                                    Some(fe.span),
+                                );
+                            }
+                        }
+                    }
+                    out
+                }
+                Value::Null => {
+                    self.diag(
+                        Severity::Warning,
+                        "for_each is null".into(),
+                        None,
+                        Some(fe.span),
+                    );
+                    Vec::new()
+                }
+                v => {
+                    let r = match known(&v) {
+                        Err(FnError::Unknown(r)) => r,
+                        _ => format!("for_each must be a map or a set, not a {}", v.type_name()),
+                    };
+                    vec![(
+                        Some(InstanceKey::Unknown),
+                        Iter::Unknown(format!("for_each is unknown: {r}")),
+                    )]
+                }
+            };
+        }
+        vec![(None, Iter::None)]
+    }
+
+    fn resource(&self, inst: usize, idx: usize) -> Option<Rc<ResourceEval>> {
+        if let Some(slot) = self.resources.borrow().get(&(inst, idx)) {
+            return slot.clone();
+        }
+        // `None` while in progress: a resource referring to itself.
+        self.resources.borrow_mut().insert((inst, idx), None);
+        let mi = self.inst(inst);
+        let r: &ResourceBlock = &mi.module.resources[idx];
+        let base = format!("{}{}", mi.prefix, r.config_address());
+        let mut instances = Vec::new();
+        let mut objects = Vec::new();
+        for (key, iter) in self.expand(inst, r.count.as_ref(), r.for_each.as_ref()) {
+            let address = format!(
+                "{base}{}",
+                key.as_ref().map_or(String::new(), InstanceKey::suffix)
+            );
+            let sc = Scope {
+                inst,
+                iter,
+                vars: Vec::new(),
+                isolated: false,
+            };
+            let mut spans = BTreeMap::new();
+            let attributes = self.body(&r.body, &sc, "", &mut spans);
+            objects.push((
+                key.clone(),
+                Value::Resource(Box::new(ResourceObject {
+                    address: address.clone(),
+                    data: r.data,
+                    attributes: attributes.clone(),
+                })),
+            ));
+            instances.push(InstanceOut {
+                address,
+                module: mi.prefix.trim_end_matches('.').to_string(),
+                data: r.data,
+                rtype: r.rtype.clone(),
+                name: r.name.clone(),
+                key,
+                attributes,
+                spans,
+                span: r.span,
+            });
+        }
+        let value = if objects
+            .iter()
+            .any(|(k, _)| matches!(k, Some(InstanceKey::Unknown)))
+        {
+            Value::unknown(format!("the instances of {base} are not known"))
+        } else if r.count.is_some() {
+            Value::List(objects.into_iter().map(|(_, v)| v).collect())
+        } else if r.for_each.is_some() {
+            Value::Map(
+                objects
+                    .into_iter()
+                    .filter_map(|(k, v)| match k {
+                        Some(InstanceKey::Str(s)) => Some((s, v)),
+                        _ => None,
+                    })
+                    .collect(),
+            )
+        } else {
+            objects.pop().map_or(Value::Null, |(_, v)| v)
+        };
+        let rc = Rc::new(ResourceEval { value, instances });
+        self.resources
+            .borrow_mut()
+            .insert((inst, idx), Some(rc.clone()));
+        Some(rc)
+    }
+
+    fn resource_value(&self, inst: usize, data: bool, rtype: &str, name: &str, span: Span) -> Res {
+        let m = self.inst(inst).module.clone();
+        let Some(idx) = m
+            .resources
+            .iter()
+            .position(|r| r.data == data && r.rtype == rtype && r.name == name)
+        else {
+            let what = if data { "data source" } else { "resource" };
+            let addr = if data {
+                format!("data.{rtype}.{name}")
+            } else {
+                format!("{rtype}.{name}")
+            };
+            return Err(Error {
+                msg: format!("reference to undeclared {what} {addr}"),
+                span,
+            });
+        };
+        match self.resource(inst, idx) {
+            Some(r) => Ok(r.value.clone()),
+            None => Ok(Value::unknown(format!(
+                "cycle: {rtype}.{name} refers to itself"
+            ))),
+        }
+    }
+
+    /// Attributes and nested blocks of a body; nested blocks become lists of objects.
+    fn body(
+        &self,
+        body: &Body,
+        sc: &Scope,
+        prefix: &str,
+        spans: &mut BTreeMap<String, Span>,
+    ) -> BTreeMap<String, Value> {
+        let mut out = BTreeMap::new();
+        for a in &body.attributes {
+            spans.insert(format!("{prefix}{}", a.name), a.expr.span);
+            out.insert(a.name.clone(), self.eval_reported(&a.expr, sc));
+        }
+        let mut lists: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for b in &body.blocks {
+            if b.kind == "dynamic" {
+                let Some(kind) = b.labels.first() else {
+                    continue;
+                };
+                let Some(content) = b.body.blocks.iter().find(|c| c.kind == "content") else {
+                    continue;
+                };
+                let iterator = b
+                    .body
+                    .attr("iterator")
+                    .and_then(|a| a.expr.as_traversal_names())
+                    .and_then(|n| n.first().cloned())
+                    .unwrap_or_else(|| kind.clone());
+                let coll = b
+                    .body
+                    .attr("for_each")
+                    .map_or(Value::Null, |a| self.eval_reported(&a.expr, sc));
+                let items: Vec<(Value, Value)> = match coll {
+                    Value::List(l) => l
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, v)| (Value::Number(i as f64), v))
+                        .collect(),
+                    Value::Map(m) => m.into_iter().map(|(k, v)| (Value::str(k), v)).collect(),
+                    _ => {
+                        spans.insert(format!("{prefix}{kind}"), b.span);
+                        out.insert(
+                            kind.clone(),
+                            Value::unknown(format!("dynamic \"{kind}\" for_each is not known")),
+                        );
+                        continue;
+                    }
+                };
+                for (k, v) in items {
+                    let mut obj = BTreeMap::new();
+                    obj.insert("key".to_string(), k);
+                    obj.insert("value".to_string(), v);
+                    let isc = sc.with(&iterator, Value::Map(obj));
+                    let list = lists.entry(kind.clone()).or_default();
+                    let p = format!("{prefix}{kind}[{}].", list.len());
+                    spans.insert(p.trim_end_matches('.').to_string(), content.span);
+                    let v = Value::Map(self.body(&content.body, &isc, &p, spans));
+                    lists.entry(kind.clone()).or_default().push(v);
+                }
+                continue;
+            }
+            let list = lists.entry(b.kind.clone()).or_default();
+            let p = format!("{prefix}{}[{}].", b.kind, list.len());
+            spans.insert(p.trim_end_matches('.').to_string(), b.span);
+            let v = Value::Map(self.body(&b.body, sc, &p, spans));
+            lists.entry(b.kind.clone()).or_default().push(v);
+        }
+        for (k, v) in lists {
+            out.insert(k, Value::List(v));
+        }
+        out
+    }
+
+    // ---- expressions ----------------------------------------------------------------------
+
+    fn eval(&self, e: &Expr, sc: &Scope) -> Res {
+        match &e.kind {
+            ExprKind::Null => Ok(Value::Null),
+            ExprKind::Bool(b) => Ok(Value::Bool(*b)),
+            ExprKind::Number(n) => Ok(Value::Number(*n)),
+            ExprKind::Template(parts) => self.template(parts, sc),
+            ExprKind::Tuple(items) => {
+                // Terraform 0.11 wrote lists as `["${var.list}"]`; flatten that form.
+                if let [only] = items.as_slice()
+                    && let ExprKind::Template(p) = &only.kind
+                    && let [Part::Interp(_)] = p.as_slice()
+                {
+                    let v = self.eval(only, sc)?;
+                    return Ok(match v {
+                        Value::List(l) => Value::List(l),
+                        v => Value::List(vec![v]),
+                    });
+                }
+                Ok(Value::List(
+                    items
+                        .iter()
+                        .map(|i| self.eval(i, sc))
+                        .collect::<Result<_, _>>()?,
+                ))
+            }
+            ExprKind::Object(pairs) => {
+                let mut out = BTreeMap::new();
+                for (k, v) in pairs {
+                    // A bare name as key is a literal, also when it names a variable.
+                    let key = match &k.kind {
+                        ExprKind::Var(n) => Value::str(n.clone()),
+                        _ => self.eval(k, sc)?,
+                    };
+                    let key = match to_str(&key) {
+                        Ok(s) => s.text,
+                        Err(FnError::Unknown(r)) => return Ok(Value::unknown(r)),
+                        Err(FnError::Error(m)) => return Err(err(m, k.span)),
+                    };
+                    out.insert(key, self.eval(v, sc)?);
+                }
+                Ok(Value::Map(out))
+            }
+            ExprKind::Var(name) => self.traversal(name, &[], e.span, sc),
+            ExprKind::Traversal(root, steps) => match &root.kind {
+                ExprKind::Var(name) => self.traversal(name, steps, e.span, sc),
+                _ => {
+                    let v = self.eval(root, sc)?;
+                    self.steps(v, steps, e.span, sc)
+                }
+            },
+            ExprKind::Call {
+                name,
+                args,
+                expand_final,
+            } => self.call(name, args, *expand_final, e.span, sc),
+            ExprKind::Cond(c, t, f) => {
+                let cv = self.eval(c, sc)?;
+                match to_bool(&cv) {
+                    Ok(true) => self.eval(t, sc),
+                    Ok(false) => self.eval(f, sc),
+                    Err(FnError::Unknown(r)) => {
+                        let tv = self.eval(t, sc)?;
+                        let fv = self.eval(f, sc)?;
+                        if tv == fv && tv.is_wholly_known() {
+                            Ok(tv)
+                        } else {
+                            Ok(Value::unknown(format!("the condition is unknown: {r}")))
+                        }
+                    }
+                    Err(FnError::Error(m)) => Err(err(format!("condition: {m}"), c.span)),
+                }
+            }
+            ExprKind::Unary(op, x) => {
+                let v = self.eval(x, sc)?;
+                let r = match op {
+                    UnOp::Neg => to_num(&v).map(|n| Value::Number(-n)),
+                    UnOp::Not => to_bool(&v).map(|b| Value::Bool(!b)),
+                };
+                lift(r, e.span)
+            }
+            ExprKind::Binary(op, a, b) => self.binary(*op, a, b, e.span, sc),
+            ExprKind::For(f) => {
+                let coll = self.eval(&f.collection, sc)?;
+                let items: Vec<(Value, Value)> = match known(&coll) {
+                    Err(FnError::Unknown(r)) => return Ok(Value::unknown(r)),
+                    _ => match coll {
+                        Value::List(l) => l
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, v)| (Value::Number(i as f64), v))
+                            .collect(),
+                        Value::Map(m) => m.into_iter().map(|(k, v)| (Value::str(k), v)).collect(),
+                        v => {
+                            return Err(err(
+                                format!("a for expression cannot iterate over a {}", v.type_name()),
+                                f.collection.span,
+                            ));
+                        }
+                    },
+                };
+                let mut list = Vec::new();
+                let mut map: BTreeMap<String, Value> = BTreeMap::new();
+                for (k, v) in items {
+                    let mut isc = sc.clone();
+                    if let Some(kv) = &f.key_var {
+                        isc = isc.with(kv, k);
+                    }
+                    isc = isc.with(&f.value_var, v);
+                    if let Some(c) = &f.cond {
+                        match to_bool(&self.eval(c, &isc)?) {
+                            Ok(true) => {}
+                            Ok(false) => continue,
+                            Err(FnError::Unknown(r)) => return Ok(Value::unknown(r)),
+                            Err(FnError::Error(m)) => return Err(err(m, c.span)),
+                        }
+                    }
+                    let val = self.eval(&f.value, &isc)?;
+                    match &f.key {
+                        None => list.push(val),
+                        Some(ke) => {
+                            let key = match to_str(&self.eval(ke, &isc)?) {
+                                Ok(s) => s.text,
+                                Err(FnError::Unknown(r)) => return Ok(Value::unknown(r)),
+                                Err(FnError::Error(m)) => return Err(err(m, ke.span)),
+                            };
+                            if f.grouping {
+                                if let Value::List(l) =
+                                    map.entry(key).or_insert_with(|| Value::List(Vec::new()))
+                                {
+                                    l.push(val)
+                                }
+                            } else if map.insert(key.clone(), val).is_some() {
+                                return Err(err(
+                                    format!(
+                                        "duplicate key \"{key}\" in for expression (use ... to group)"
+                                    ),
+                                    ke.span,
+                                ));
+                            }
+                        }
+                    }
+                }
+                Ok(if f.key.is_some() {
+                    Value::Map(map)
+                } else {
+                    Value::List(list)
+                })
+            }
+            ExprKind::Invalid(m) => Ok(Value::unknown(m.clone())),
+        }
+    }
+
+    fn binary(&self, op: BinOp, a: &Expr, b: &Expr, span: Span, sc: &Scope) -> Res {
+        let av = self.eval(a, sc)?;
+        // Short-circuit where the left side decides.
+        match (op, &av) {
+            (BinOp::And, Value::Bool(false)) => return Ok(Value::Bool(false)),
+            (BinOp::Or, Value::Bool(true)) => return Ok(Value::Bool(true)),
+            _ => {}
+        }
+        let bv = self.eval(b, sc)?;
+        let r = match op {
+            BinOp::Eq | BinOp::NotEq => {
+                if let Err(e) = known(&av).and_then(|_| known(&bv)) {
+                    Err(e)
+                } else if !av.is_wholly_known() || !bv.is_wholly_known() {
+                    Err(FnError::Unknown(
+                        "compares values not known before apply".into(),
+                    ))
+                } else {
+                    Ok(Value::Bool((av == bv) == (op == BinOp::Eq)))
+                }
+            }
+            BinOp::And | BinOp::Or => to_bool(&av).and_then(|x| {
+                to_bool(&bv).map(|y| Value::Bool(if op == BinOp::And { x && y } else { x || y }))
+            }),
+            _ => to_num(&av).and_then(|x| {
+                to_num(&bv).and_then(|y| {
+                    Ok(match op {
+                        BinOp::Plus => Value::Number(x + y),
+                        BinOp::Minus => Value::Number(x - y),
+                        BinOp::Mul => Value::Number(x * y),
+                        BinOp::Div if y == 0.0 => {
+                            return Err(FnError::Error("division by zero".into()));
+                        }
+                        BinOp::Div => Value::Number(x / y),
+                        BinOp::Mod if y == 0.0 => {
+                            return Err(FnError::Error("modulo by zero".into()));
+                        }
+                        BinOp::Mod => Value::Number(x % y),
+                        BinOp::Less => Value::Bool(x < y),
+                        BinOp::LessEq => Value::Bool(x <= y),
+                        BinOp::Greater => Value::Bool(x > y),
+                        _ => Value::Bool(x >= y),
+                    })
+                })
+            }),
+        };
+        lift(r, span)
+    }
+
+    fn template(&self, parts: &[Part], sc: &Scope) -> Res {
+        // `"${x}"` alone yields x itself, of any type (Terraform's unwrapping rule).
+        if let [Part::Interp(e)] = parts {
+            return self.eval(e, sc);
+        }
+        let mut out = Str::default();
+        let mut refs = Vec::new();
+        let r = self.template_into(parts, sc, &mut out, &mut refs)?;
+        Ok(finish_template(out, r, refs))
+    }
+
+    /// Appends the template's text; `Some(reason)` when part of it is unknown.
+    fn template_into(
+        &self,
+        parts: &[Part],
+        sc: &Scope,
+        out: &mut Str,
+        refs: &mut Vec<Reference>,
+    ) -> Result<Option<String>, Error> {
+        // An unknown interpolation makes the string unknown, but later ones are still
+        // evaluated to collect the references it is built from.
+        let mut pending: Option<String> = None;
+        for p in parts {
+            match p {
+                Part::Literal { text, map } => {
+                    out.push_str(&Str::from_source(text.clone(), map.clone()));
+                }
+                Part::Interp(e) => {
+                    let v = self.eval(e, sc)?;
+                    match &v {
+                        Value::Reference(r) => refs.push(r.clone()),
+                        Value::Unknown(u) => refs.extend(u.derived_from.iter().cloned()),
+                        _ => {}
+                    }
+                    match to_str(&v) {
+                        Ok(s) => out.push_str(&s),
+                        Err(FnError::Unknown(r)) => {
+                            pending.get_or_insert(r);
+                        }
+                        Err(FnError::Error(m)) => {
+                            return Err(err(format!("cannot interpolate: {m}"), e.span));
+                        }
+                    }
+                }
+                Part::If {
+                    cond,
+                    then,
+                    otherwise,
+                } => {
+                    let c = self.eval(cond, sc)?;
+                    let branch = match to_bool(&c) {
+                        Ok(true) => then,
+                        Ok(false) => otherwise,
+                        Err(FnError::Unknown(r)) => return Ok(Some(r)),
+                        Err(FnError::Error(m)) => return Err(err(m, cond.span)),
+                    };
+                    if let Some(r) = self.template_into(branch, sc, out, refs)? {
+                        pending.get_or_insert(r);
+                    }
+                }
+                Part::For {
+                    key_var,
+                    value_var,
+                    collection,
+                    body,
+                } => {
+                    let coll = self.eval(collection, sc)?;
+                    let items: Vec<(Value, Value)> = match coll {
+                        Value::List(l) => l
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, v)| (Value::Number(i as f64), v))
+                            .collect(),
+                        Value::Map(m) => m.into_iter().map(|(k, v)| (Value::str(k), v)).collect(),
+                        v => match known(&v) {
+                            Err(FnError::Unknown(r)) => return Ok(Some(r)),
+                            _ => {
+                                return Err(err(
+                                    format!(
+                                        "a template for cannot iterate over a {}",
+                                        v.type_name()
+                                    ),
+                                    collection.span,
+                                ));
+                            }
+                        },
+                    };
+                    for (k, v) in items {
+                        let mut isc = sc.clone();
+                        if let Some(kv) = key_var {
+                            isc = isc.with(kv, k);
+                        }
+                        isc = isc.with(value_var, v);
+                        if let Some(r) = self.template_into(body, &isc, out, refs)? {
+                            pending.get_or_insert(r);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(pending)
+    }
+
+    /// Resolves `name.steps...`.
+    fn traversal(&self, name: &str, steps: &[Step], span: Span, sc: &Scope) -> Res {
+        if let Some((_, v)) = sc.vars.iter().rev().find(|(n, _)| n == name) {
+            return self.steps(v.clone(), steps, span, sc);
+        }
+        if sc.isolated {
+            return Err(err(
+                format!("\"{name}\" is not a variable of this template"),
+                span,
+            ));
+        }
+        let attr = |i: usize| -> Option<&str> {
+            match steps.get(i) {
+                Some(Step::Attr(a)) => Some(a.as_str()),
+                _ => None,
+            }
+        };
+        let need = |i: usize, what: &str| -> Result<&str, Error> {
+            attr(i).ok_or_else(|| err(format!("\"{name}\" must be followed by {what}"), span))
+        };
+        let (v, used) = match name {
+            "var" => (self.var(sc.inst, need(0, "a variable name")?, span)?, 1),
+            "local" => (self.local(sc.inst, need(0, "a local name")?, span)?, 1),
+            "module" => {
+                let call = need(0, "a module name")?;
+                let m = self.inst(sc.inst).module.clone();
+                let Some(ci) = m.calls.iter().position(|c| c.name == call) else {
+                    return Err(err(
+                        format!("reference to undeclared module \"{call}\""),
+                        span,
+                    ));
+                };
+                let c = &m.calls[ci];
+                // `module.m.out` depends on that output only, as in Terraform.
+                if c.count.is_none()
+                    && c.for_each.is_none()
+                    && let Some(out) = attr(1)
+                {
+                    let kids = self.children(sc.inst, ci);
+                    let v = match kids.as_ref() {
+                        Ok(k) => match k.first() {
+                            Some((_, child)) => self.output(*child, out, span)?,
+                            None => Value::Null,
+                        },
+                        Err(reason) => Value::unknown(reason.clone()),
+                    };
+                    return self.steps(v, &steps[2..], span, sc);
+                }
+                (self.call_value(sc.inst, ci), 1)
+            }
+            "path" => {
+                let mi = self.inst(sc.inst);
+                let p = match need(0, "module, root or cwd")? {
+                    "module" => relative(&mi.module.dir, &self.root_dir),
+                    "root" | "cwd" => ".".to_string(),
+                    other => return Err(err(format!("path.{other} does not exist"), span)),
+                };
+                (Value::str(p), 1)
+            }
+            "terraform" => match need(0, "workspace")? {
+                "workspace" => (Value::str("default"), 1),
+                other => (
+                    Value::unknown(format!("terraform.{other} is not modelled")),
+                    1,
+                ),
+            },
+            "count" => match (&sc.iter, need(0, "index")?) {
+                (Iter::Count(i), "index") => (Value::Number(*i as f64), 1),
+                (Iter::Unknown(r), _) => (Value::unknown(r.clone()), 1),
+                _ => {
+                    return Err(err(
+                        "count.index is only valid in a block with count".into(),
+                        span,
+                    ));
+                }
+            },
+            "each" => match (&sc.iter, need(0, "key or value")?) {
+                (Iter::Each(k, _), "key") => (k.clone(), 1),
+                (Iter::Each(_, v), "value") => (v.clone(), 1),
+                (Iter::Unknown(r), _) => (Value::unknown(r.clone()), 1),
+                _ => {
+                    return Err(err(
+                        "each.key and each.value are only valid with for_each".into(),
+                        span,
+                    ));
+                }
+            },
+            "self" => (Value::unknown("self is not modelled"), steps.len()),
+            "data" => {
+                let t = need(0, "a data source type")?;
+                let n = need(1, "a data source name")?;
+                (self.resource_value(sc.inst, true, t, n, span)?, 2)
+            }
+            _ => {
+                let Some(n) = attr(0) else {
+                    return Err(err(format!("unknown variable \"{name}\""), span));
+                };
+                (self.resource_value(sc.inst, false, name, n, span)?, 1)
+            }
+        };
+        self.steps(v, steps.get(used..).unwrap_or(&[]), span, sc)
+    }
+
+    fn steps(&self, mut v: Value, steps: &[Step], span: Span, sc: &Scope) -> Res {
+        let mut i = 0;
+        while i < steps.len() {
+            match &steps[i] {
+                Step::Attr(a) => v = get_attr(v, a, span)?,
+                Step::Index(ke) => {
+                    let k = self.eval(ke, sc)?;
+                    v = index(v, &k, ke.span)?;
+                }
+                splat @ (Step::AttrSplat | Step::FullSplat) => {
+                    let end = if matches!(splat, Step::FullSplat) {
+                        steps.len()
+                    } else {
+                        steps[i + 1..]
+                            .iter()
+                            .position(|s| !matches!(s, Step::Attr(_)))
+                            .map_or(steps.len(), |p| p + i + 1)
+                    };
+                    let items = match v {
+                        Value::List(l) => l,
+                        Value::Null => Vec::new(),
+                        Value::Unknown(_) | Value::Reference(_) => return Ok(v),
+                        other => vec![other],
+                    };
+                    let rest = &steps[i + 1..end];
+                    v = Value::List(
+                        items
+                            .into_iter()
+                            .map(|x| self.steps(x, rest, span, sc))
+                            .collect::<Result<_, _>>()?,
+                    );
+                    i = end;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        Ok(v)
+    }
+
+    fn call(&self, name: &str, args: &[Expr], expand: bool, span: Span, sc: &Scope) -> Res {
+        match name {
+            "try" => {
+                let mut last = None;
+                for a in args {
+                    match self.eval(a, sc) {
+                        Ok(v) => return Ok(v),
+                        Err(e) => last = Some(e),
+                    }
+                }
+                return Err(err(
+                    format!(
+                        "try(): no argument could be evaluated{}",
+                        last.map_or(String::new(), |e| format!(" (last: {})", e.msg))
+                    ),
+                    span,
+                ));
+            }
+            "can" => {
+                let [a] = args else {
+                    return Err(err("can() takes 1 argument".into(), span));
+                };
+                return Ok(match self.eval(a, sc) {
+                    Ok(v) if !v.is_known() => v,
+                    Ok(_) => Value::Bool(true),
+                    Err(_) => Value::Bool(false),
+                });
+            }
+            _ => {}
+        }
+        let mut vals = args
+            .iter()
+            .map(|a| self.eval(a, sc))
+            .collect::<Result<Vec<_>, _>>()?;
+        if expand {
+            match vals.pop() {
+                Some(Value::List(l)) => vals.extend(l),
+                Some(v @ (Value::Unknown(_) | Value::Reference(_))) => {
+                    return lift(known(&v).cloned(), span);
+                }
+                Some(_) => {
+                    return Err(err(
+                        format!("{name}(): only a list can be expanded with ..."),
+                        span,
+                    ));
+                }
+                None => {}
+            }
+        }
+        match name {
+            "file" | "templatefile" => return self.file_call(name, &vals, span),
+            _ => {}
+        }
+        lift(functions::call(name, &vals), span).map_err(|e| Error {
+            msg: format!("{name}(): {}", e.msg),
+            span: e.span,
+        })
+    }
+
+    /// `file(path)` and `templatefile(path, vars)`, relative to the root module directory.
+    fn file_call(&self, name: &str, vals: &[Value], span: Span) -> Res {
+        let want = if name == "file" { 1 } else { 2 };
+        if vals.len() != want {
+            return Err(err(format!("{name}() takes {want} argument(s)"), span));
+        }
+        let p = match to_str(&vals[0]) {
+            Ok(s) => s.text,
+            Err(FnError::Unknown(r)) => return Ok(Value::unknown(r)),
+            Err(FnError::Error(m)) => return Err(err(format!("{name}(): {m}"), span)),
+        };
+        let path = normalize(&self.root_dir.join(&p));
+        let inside = path
+            .canonicalize()
+            .is_ok_and(|c| self.shared.scan_roots.iter().any(|r| c.starts_with(r)));
+        if !inside {
+            return Ok(Value::unknown(format!(
+                "{name}(\"{p}\"): the file is missing or outside the scanned directory"
+            )));
+        }
+        let Some((file, text)) = super::read_source(self.shared, &path) else {
+            return Ok(Value::unknown(format!(
+                "{name}(\"{p}\"): the file cannot be read"
+            )));
+        };
+        if name == "file" {
+            return Ok(Value::String(Str::from_source(
+                text.to_string(),
+                super::source::OffsetMap::linear(file, 0),
+            )));
+        }
+        let vars = match &vals[1] {
+            Value::Map(m) => m.clone(),
+            v => {
+                if let Err(FnError::Unknown(r)) = known(v) {
+                    return Ok(Value::unknown(r));
+                }
+                return Err(err(
+                    "templatefile(): the second argument must be a map".into(),
+                    span,
+                ));
+            }
+        };
+        let parsed = self
+            .templates
+            .borrow_mut()
+            .entry(path.clone())
+            .or_insert_with(|| {
+                Rc::new(super::hcl::parse_template(file, &text).map_err(|e| e.message))
+            })
+            .clone();
+        let parts = match parsed.as_ref() {
+            Ok(p) => p,
+            Err(m) => return Err(err(format!("templatefile(\"{p}\"): {m}"), span)),
+        };
+        let sc = Scope {
+            inst: 0,
+            iter: Iter::None,
+            vars: vars.into_iter().collect(),
+            isolated: true,
+        };
+        let mut out = Str::default();
+        let mut refs = Vec::new();
+        let r = self.template_into(parts, &sc, &mut out, &mut refs)?;
+        Ok(finish_template(out, r, refs))
+    }
+}
+
+fn collect_expansion(
+    counted: bool,
+    for_each: bool,
+    kids: &[(Option<InstanceKey>, usize)],
+    object: impl Fn(usize) -> Value,
+) -> Value {
+    if kids
+        .iter()
+        .any(|(k, _)| matches!(k, Some(InstanceKey::Unknown)))
+    {
+        return Value::unknown("the module's instances are not known");
+    }
+    if counted {
+        Value::List(kids.iter().map(|(_, c)| object(*c)).collect())
+    } else if for_each {
+        Value::Map(
+            kids.iter()
+                .filter_map(|(k, c)| match k {
+                    Some(InstanceKey::Str(s)) => Some((s.clone(), object(*c))),
+                    _ => None,
+                })
+                .collect(),
+        )
+    } else {
+        kids.first().map_or(Value::Null, |(_, c)| object(*c))
+    }
+}
+
+fn finish_template(out: Str, unknown: Option<String>, mut refs: Vec<Reference>) -> Value {
+    match unknown {
+        None => Value::String(out),
+        Some(reason) => {
+            refs.sort();
+            refs.dedup();
+            Value::Unknown(Unknown {
+                reason,
+                derived_from: refs,
+            })
+        }
+    }
+}
+
+fn err(msg: String, span: Span) -> Error {
+    Error { msg, span }
+}
+
+fn lift(r: Result<Value, FnError>, span: Span) -> Res {
+    match r {
+        Ok(v) => Ok(v),
+        Err(FnError::Unknown(reason)) => Ok(Value::unknown(reason)),
+        Err(FnError::Error(msg)) => Err(Error { msg, span }),
+    }
+}
+
+fn get_attr(v: Value, a: &str, span: Span) -> Res {
+    match v {
+        Value::Map(mut m) => m
+            .remove(a)
+            .ok_or_else(|| err(format!("this object has no attribute \"{a}\""), span)),
+        Value::Resource(r) => Ok(r.get(a)),
+        Value::Reference(mut r) => {
+            r.attribute = format!("{}.{a}", r.attribute);
+            Ok(Value::Reference(r))
+        }
+        v @ Value::Unknown(_) => Ok(v),
+        Value::Null => Err(err(format!("cannot read attribute \"{a}\" of null"), span)),
+        v => Err(err(
+            format!(
+                "cannot read attribute \"{a}\" of a {} (use [*] for each element)",
+                v.type_name()
+            ),
+            span,
+        )),
+    }
+}
+
+fn index(v: Value, k: &Value, span: Span) -> Res {
+    if let Err(FnError::Unknown(r)) = known(k) {
+        return Ok(Value::unknown(r));
+    }
+    match v {
+        Value::List(mut l) => {
+            let i = to_num(k).map_err(|_| err("a list index must be a number".into(), span))?;
+            if i < 0.0 || i.fract() != 0.0 || i as usize >= l.len() {
+                return Err(err(
+                    format!(
+                        "index {i} is out of range for a list of {} element(s)",
+                        l.len()
+                    ),
+                    span,
+                ));
+            }
+            Ok(l.swap_remove(i as usize))
+        }
+        Value::Map(mut m) => {
+            let key = to_str(k).map_err(|_| err("a map key must be a string".into(), span))?;
+            m.remove(&key.text)
+                .ok_or_else(|| err(format!("this map has no key \"{}\"", key.text), span))
+        }
+        Value::Reference(mut r) => {
+            let ks = match k {
+                Value::String(s) => format!("[{:?}]", s.text),
+                v => format!("[{}]", v.render()),
+            };
+            r.attribute.push_str(&ks);
+            Ok(Value::Reference(r))
+        }
+        v @ Value::Unknown(_) => Ok(v),
+        Value::Resource(r) => Ok(r.get(&to_str(k).map(|s| s.text).unwrap_or_default())),
+        v => Err(err(format!("a {} cannot be indexed", v.type_name()), span)),
+    }
+}
+
+impl Value {
+    fn as_list(&self) -> &[Value] {
+        match self {
+            Value::List(l) => l,
+            _ => &[],
+        }
+    }
+}
+
+/// Removes `.` and `..` components without touching the file system.
+pub fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+/// `path` relative to `base` (both normalized), `/`-separated; `.` when equal.
+pub fn relative(path: &Path, base: &Path) -> String {
+    let p: Vec<_> = normalize(path)
+        .components()
+        .map(|c| c.as_os_str().to_owned())
+        .collect();
+    let b: Vec<_> = normalize(base)
+        .components()
+        .map(|c| c.as_os_str().to_owned())
+        .collect();
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = Vec::new();
+    for _ in common..b.len() {
+        parts.push("..".into());
+    }
+    for c in &p[common..] {
+        parts.push(c.to_string_lossy().into_owned());
+    }
+    if parts.is_empty() || parts == ["."] {
+        ".".into()
+    } else {
+        parts.retain(|s| s != ".");
+        parts.join("/")
+    }
+}

@@ -1,0 +1,522 @@
+//! Lowers hcl-edit's tree (which keeps byte spans) to [`ast`](super::ast).
+
+use hcl_edit::Span as _;
+use hcl_edit::expr::{self as hx, Expression, ObjectKey, TraversalOperator};
+use hcl_edit::structure::{self as hs, BlockLabel, Structure};
+use hcl_edit::template::{self as ht, Directive, Element, Strip};
+
+use super::ast::{Attribute, BinOp, Block, Body, Expr, ExprKind, ForExpr, Part, Step, UnOp};
+use super::source::{FileId, OffsetMap, Span};
+
+/// A parse failure: byte offset plus the parser's message.
+#[derive(Debug, Clone)]
+pub struct ParseError {
+    pub offset: usize,
+    pub message: String,
+}
+
+pub fn parse_body(file: FileId, text: &str) -> Result<Body, ParseError> {
+    let body = hcl_edit::parser::parse_body(text).map_err(|e| ParseError {
+        offset: line_col_offset(text, e.location().line(), e.location().column())
+            .unwrap_or_else(|| e.location().offset()),
+        message: e.message().to_string(),
+    })?;
+    let l = Lower { file, text };
+    Ok(l.body(&body))
+}
+
+/// Parses a template (for `templatefile` and JSON strings); spans are relative to `text`.
+pub fn parse_template(file: FileId, text: &str) -> Result<Vec<Part>, ParseError> {
+    let t = hcl_edit::parser::parse_template(text).map_err(|e| ParseError {
+        offset: line_col_offset(text, e.location().line(), e.location().column())
+            .unwrap_or_else(|| e.location().offset()),
+        message: e.message().to_string(),
+    })?;
+    let l = Lower { file, text };
+    Ok(l.template(&t, Mode::Heredoc, None))
+}
+
+/// Parses one expression (for `--var` values of non-string type and `.tfvars`).
+pub fn parse_expr(file: FileId, text: &str) -> Result<Expr, ParseError> {
+    let e = hcl_edit::parser::parse_expr(text).map_err(|e| ParseError {
+        offset: e.location().offset(),
+        message: e.message().to_string(),
+    })?;
+    let l = Lower { file, text };
+    Ok(l.expr(&e))
+}
+
+fn line_col_offset(text: &str, line: usize, col: usize) -> Option<usize> {
+    let mut off = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let c = l
+                .char_indices()
+                .nth(col.saturating_sub(1))
+                .map_or(l.len(), |(b, _)| b);
+            return Some(off + c);
+        }
+        off += l.len();
+    }
+    None
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Quoted,
+    Heredoc,
+}
+
+struct Lower<'a> {
+    file: FileId,
+    text: &'a str,
+}
+
+impl Lower<'_> {
+    fn span(&self, r: Option<std::ops::Range<usize>>) -> Span {
+        Span::new(self.file, r.unwrap_or(0..0))
+    }
+
+    fn body(&self, body: &hs::Body) -> Body {
+        let mut out = Body::default();
+        for s in body.iter() {
+            match s {
+                Structure::Attribute(a) => out.attributes.push(Attribute {
+                    name: a.key.as_str().to_string(),
+                    expr: self.expr(&a.value),
+                    span: self.span(a.span()),
+                }),
+                Structure::Block(b) => out.blocks.push(Block {
+                    kind: b.ident.as_str().to_string(),
+                    labels: b
+                        .labels
+                        .iter()
+                        .map(|l| match l {
+                            BlockLabel::Ident(i) => i.as_str().to_string(),
+                            BlockLabel::String(s) => s.value().clone(),
+                        })
+                        .collect(),
+                    body: self.body(&b.body),
+                    span: self.span(b.span()),
+                }),
+            }
+        }
+        out
+    }
+
+    fn expr(&self, e: &Expression) -> Expr {
+        let span = self.span(e.span());
+        let kind = match e {
+            Expression::Null(_) => ExprKind::Null,
+            Expression::Bool(b) => ExprKind::Bool(*b.value()),
+            Expression::Number(n) => ExprKind::Number(n.value().as_f64().unwrap_or(f64::NAN)),
+            Expression::String(s) => {
+                let map = self.literal_map(s.span(), s.value(), Mode::Quoted, None);
+                ExprKind::Template(vec![Part::Literal {
+                    text: s.value().clone(),
+                    map,
+                }])
+            }
+            Expression::Array(a) => ExprKind::Tuple(a.iter().map(|x| self.expr(x)).collect()),
+            Expression::Object(o) => ExprKind::Object(
+                o.iter()
+                    .map(|(k, v)| {
+                        let key = match k {
+                            ObjectKey::Ident(i) => {
+                                let ks = self.span(i.span());
+                                Expr::new(
+                                    ExprKind::Template(vec![Part::Literal {
+                                        text: i.as_str().to_string(),
+                                        map: OffsetMap::linear(self.file, ks.start as usize),
+                                    }]),
+                                    ks,
+                                )
+                            }
+                            ObjectKey::Expression(x) => self.expr(x),
+                        };
+                        (key, self.expr(v.expr()))
+                    })
+                    .collect(),
+            ),
+            Expression::StringTemplate(t) => {
+                ExprKind::Template(self.elements(t.iter(), Mode::Quoted, None))
+            }
+            Expression::HeredocTemplate(h) => {
+                let indent = h.indent();
+                ExprKind::Template(self.template(&h.template, Mode::Heredoc, indent))
+            }
+            Expression::Parenthesis(p) => return self.expr(p.inner()),
+            Expression::Variable(v) => ExprKind::Var(v.as_str().to_string()),
+            Expression::Conditional(c) => ExprKind::Cond(
+                Box::new(self.expr(&c.cond_expr)),
+                Box::new(self.expr(&c.true_expr)),
+                Box::new(self.expr(&c.false_expr)),
+            ),
+            Expression::FuncCall(f) => {
+                let mut name = String::new();
+                for ns in &f.name.namespace {
+                    name.push_str(ns.as_str());
+                    name.push_str("::");
+                }
+                name.push_str(f.name.name.as_str());
+                ExprKind::Call {
+                    name,
+                    args: f.args.iter().map(|a| self.expr(a)).collect(),
+                    expand_final: f.args.expand_final(),
+                }
+            }
+            Expression::Traversal(t) => {
+                let steps = t
+                    .operators
+                    .iter()
+                    .map(|op| match op.value() {
+                        TraversalOperator::AttrSplat(_) => Step::AttrSplat,
+                        TraversalOperator::FullSplat(_) => Step::FullSplat,
+                        TraversalOperator::GetAttr(i) => Step::Attr(i.as_str().to_string()),
+                        TraversalOperator::Index(x) => Step::Index(self.expr(x)),
+                        TraversalOperator::LegacyIndex(n) => Step::Index(Expr::new(
+                            ExprKind::Number(*n.value() as f64),
+                            self.span(n.span()),
+                        )),
+                    })
+                    .collect();
+                ExprKind::Traversal(Box::new(self.expr(&t.expr)), steps)
+            }
+            Expression::UnaryOp(u) => ExprKind::Unary(
+                match u.operator.value() {
+                    hx::UnaryOperator::Neg => UnOp::Neg,
+                    hx::UnaryOperator::Not => UnOp::Not,
+                },
+                Box::new(self.expr(&u.expr)),
+            ),
+            Expression::BinaryOp(b) => {
+                use hx::BinaryOperator as O;
+                let op = match b.operator.value() {
+                    O::Eq => BinOp::Eq,
+                    O::NotEq => BinOp::NotEq,
+                    O::LessEq => BinOp::LessEq,
+                    O::GreaterEq => BinOp::GreaterEq,
+                    O::Less => BinOp::Less,
+                    O::Greater => BinOp::Greater,
+                    O::Plus => BinOp::Plus,
+                    O::Minus => BinOp::Minus,
+                    O::Mul => BinOp::Mul,
+                    O::Div => BinOp::Div,
+                    O::Mod => BinOp::Mod,
+                    O::And => BinOp::And,
+                    O::Or => BinOp::Or,
+                };
+                ExprKind::Binary(
+                    op,
+                    Box::new(self.expr(&b.lhs_expr)),
+                    Box::new(self.expr(&b.rhs_expr)),
+                )
+            }
+            Expression::ForExpr(f) => ExprKind::For(Box::new(ForExpr {
+                key_var: f.intro.key_var.as_ref().map(|k| k.as_str().to_string()),
+                value_var: f.intro.value_var.as_str().to_string(),
+                collection: self.expr(&f.intro.collection_expr),
+                key: f.key_expr.as_ref().map(|k| self.expr(k)),
+                value: self.expr(&f.value_expr),
+                cond: f.cond.as_ref().map(|c| self.expr(&c.expr)),
+                grouping: f.grouping,
+            })),
+        };
+        Expr::new(kind, span)
+    }
+
+    fn template(&self, t: &ht::Template, mode: Mode, indent: Option<usize>) -> Vec<Part> {
+        self.elements(t.iter(), mode, indent)
+    }
+
+    fn elements<'e>(
+        &self,
+        elements: impl Iterator<Item = &'e Element>,
+        mode: Mode,
+        indent: Option<usize>,
+    ) -> Vec<Part> {
+        let mut parts = Vec::new();
+        // Strip markers (`~`) apply to the neighbouring literals.
+        let mut strip_next = false;
+        // hcl-edit's dedent skips the rest of a line after an interpolation.
+        let mut skip_first = false;
+        for el in elements {
+            match el {
+                Element::Literal(lit) => {
+                    let map = self.literal_map(
+                        lit.span(),
+                        lit.value(),
+                        mode,
+                        indent.map(|n| (n, skip_first)),
+                    );
+                    skip_first = !lit.value().ends_with('\n');
+                    let mut text = lit.value().clone();
+                    let mut map = map;
+                    if strip_next {
+                        let n = text.len() - text.trim_start().len();
+                        text.drain(..n);
+                        map = map.shift_left(n);
+                    }
+                    strip_next = false;
+                    parts.push(Part::Literal { text, map });
+                }
+                Element::Interpolation(i) => {
+                    strip_prev(&mut parts, i.strip);
+                    strip_next = i.strip.strip_end();
+                    skip_first = true;
+                    parts.push(Part::Interp(self.expr(&i.expr)));
+                }
+                Element::Directive(d) => {
+                    skip_first = true;
+                    match d.as_ref() {
+                        Directive::If(d) => {
+                            strip_prev(&mut parts, d.if_expr.strip);
+                            let mut then = self.template(&d.if_expr.template, mode, indent);
+                            if d.if_expr.strip.strip_end() {
+                                strip_first(&mut then);
+                            }
+                            let mut otherwise = Vec::new();
+                            if let Some(e) = &d.else_expr {
+                                if e.strip.strip_start() {
+                                    strip_last(&mut then);
+                                }
+                                otherwise = self.template(&e.template, mode, indent);
+                                if e.strip.strip_end() {
+                                    strip_first(&mut otherwise);
+                                }
+                                if d.endif_expr.strip.strip_start() {
+                                    strip_last(&mut otherwise);
+                                }
+                            } else if d.endif_expr.strip.strip_start() {
+                                strip_last(&mut then);
+                            }
+                            strip_next = d.endif_expr.strip.strip_end();
+                            parts.push(Part::If {
+                                cond: self.expr(&d.if_expr.cond_expr),
+                                then,
+                                otherwise,
+                            });
+                        }
+                        Directive::For(d) => {
+                            strip_prev(&mut parts, d.for_expr.strip);
+                            let mut body = self.template(&d.for_expr.template, mode, indent);
+                            if d.for_expr.strip.strip_end() {
+                                strip_first(&mut body);
+                            }
+                            if d.endfor_expr.strip.strip_start() {
+                                strip_last(&mut body);
+                            }
+                            strip_next = d.endfor_expr.strip.strip_end();
+                            parts.push(Part::For {
+                                key_var: d
+                                    .for_expr
+                                    .key_var
+                                    .as_ref()
+                                    .map(|k| k.as_str().to_string()),
+                                value_var: d.for_expr.value_var.as_str().to_string(),
+                                collection: self.expr(&d.for_expr.collection_expr),
+                                body,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        parts
+    }
+
+    /// Maps a decoded literal back to its raw source by re-scanning the source text:
+    /// hcl-edit gives the span of the raw text only.
+    fn literal_map(
+        &self,
+        range: Option<std::ops::Range<usize>>,
+        value: &str,
+        mode: Mode,
+        dedent: Option<(usize, bool)>,
+    ) -> OffsetMap {
+        let Some(range) = range else {
+            return OffsetMap::default();
+        };
+        let mut start = range.start;
+        let mut end = range.end;
+        let raw = self.text.get(start..end).unwrap_or("");
+        if mode == Mode::Quoted && raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"') {
+            start += 1;
+            end -= 1;
+        }
+        let raw = self.text.get(start..end).unwrap_or("");
+        let (mut decoded, mut offs) = decode(raw, mode == Mode::Quoted);
+        if let Some((n, skip_first)) = dedent {
+            (decoded, offs) = dedent_mapped(&decoded, &offs, n, skip_first);
+        }
+        if decoded == value {
+            let mut m = OffsetMap::new(self.file);
+            for (v, s) in offs {
+                m.push(v, start + s);
+            }
+            m
+        } else {
+            // Should not happen; point at the literal's start rather than guess inside it.
+            let mut m = OffsetMap::new(self.file);
+            m.push(0, start);
+            m.push(value.len(), start);
+            m
+        }
+    }
+}
+
+fn strip_prev(parts: &mut [Part], strip: Strip) {
+    if strip.strip_start() {
+        strip_last(parts);
+    }
+}
+
+fn strip_last(parts: &mut [Part]) {
+    if let Some(Part::Literal { text, .. }) = parts.last_mut() {
+        let n = text.trim_end().len();
+        text.truncate(n);
+    }
+}
+
+fn strip_first(parts: &mut [Part]) {
+    if let Some(Part::Literal { text, map }) = parts.first_mut() {
+        let n = text.len() - text.trim_start().len();
+        text.drain(..n);
+        *map = map.shift_left(n);
+    }
+}
+
+/// Decodes escapes; returns the text and, for every value char, its byte offset in `raw`.
+pub(crate) fn decode(raw: &str, backslash: bool) -> (String, Vec<(usize, usize)>) {
+    let mut out = String::with_capacity(raw.len());
+    let mut offs = Vec::with_capacity(raw.len());
+    let b = raw.as_bytes();
+    let mut i = 0;
+    while i < raw.len() {
+        let rest = &raw[i..];
+        if rest.starts_with("$${") || rest.starts_with("%%{") {
+            offs.push((out.len(), i));
+            out.push_str(&rest[1..3]);
+            i += 3;
+            continue;
+        }
+        if backslash && b[i] == b'\\' {
+            let (c, len) = match b.get(i + 1) {
+                Some(b'n') => (Some('\n'), 2),
+                Some(b'r') => (Some('\r'), 2),
+                Some(b't') => (Some('\t'), 2),
+                Some(b'\\') => (Some('\\'), 2),
+                Some(b'"') => (Some('"'), 2),
+                Some(b'u') => (hex(rest.get(2..6)), 6),
+                Some(b'U') => (hex(rest.get(2..10)), 10),
+                _ => (None, 1),
+            };
+            if let Some(c) = c {
+                offs.push((out.len(), i));
+                out.push(c);
+                i += len;
+                continue;
+            }
+        }
+        let Some(c) = rest.chars().next() else { break };
+        offs.push((out.len(), i));
+        out.push(c);
+        i += c.len_utf8();
+    }
+    (out, offs)
+}
+
+fn hex(s: Option<&str>) -> Option<char> {
+    u32::from_str_radix(s?, 16).ok().and_then(char::from_u32)
+}
+
+/// Re-applies hcl-edit's heredoc dedent (drop `n` chars from each non-empty line) to a
+/// decoded string and its offsets.
+fn dedent_mapped(
+    s: &str,
+    offs: &[(usize, usize)],
+    n: usize,
+    skip_first: bool,
+) -> (String, Vec<(usize, usize)>) {
+    let mut out = String::with_capacity(s.len());
+    let mut out_offs = Vec::with_capacity(offs.len());
+    let src_of = |byte: usize| -> usize {
+        match offs.binary_search_by_key(&byte, |o| o.0) {
+            Ok(i) => offs[i].1,
+            Err(i) => offs.get(i.saturating_sub(1)).map_or(0, |o| o.1),
+        }
+    };
+    let mut line_start = 0;
+    let mut first = true;
+    for line in s.split_inclusive('\n') {
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        let body = body.strip_suffix('\r').unwrap_or(body);
+        let keep_from = if first && skip_first {
+            0
+        } else if body.is_empty() {
+            body.len()
+        } else {
+            body.char_indices().nth(n).map_or(body.len(), |(b, _)| b)
+        };
+        for (b, c) in body[keep_from..].char_indices() {
+            out_offs.push((out.len(), src_of(line_start + keep_from + b)));
+            out.push(c);
+        }
+        if line.ends_with('\n') {
+            out_offs.push((out.len(), src_of(line_start + line.len() - 1)));
+            out.push('\n');
+        }
+        line_start += line.len();
+        first = false;
+    }
+    (out, out_offs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lit_map(parts: &[Part]) -> (&str, &OffsetMap) {
+        match &parts[0] {
+            Part::Literal { text, map } => (text, map),
+            _ => panic!("not a literal"),
+        }
+    }
+
+    #[test]
+    fn heredoc_dedent_maps_to_source() {
+        let src = "a = <<-EOT\n    { $.x = 1 }\n      y\n    EOT\n";
+        let body = parse_body(FileId(0), src).unwrap();
+        let ExprKind::Template(parts) = &body.attributes[0].expr.kind else {
+            panic!()
+        };
+        let (text, map) = lit_map(parts);
+        assert_eq!(text, "{ $.x = 1 }\n  y\n");
+        let v = text.find('x').unwrap();
+        let s = map.lookup(v).unwrap();
+        assert_eq!(&src[s..s + 1], "x");
+        let v = text.find('y').unwrap();
+        let s = map.lookup(v).unwrap();
+        assert_eq!(&src[s..s + 1], "y");
+    }
+
+    #[test]
+    fn quoted_escapes_map_to_source() {
+        let src = "a = \"{ $.a = \\\"b\\\" }\"\n";
+        let body = parse_body(FileId(0), src).unwrap();
+        let ExprKind::Template(parts) = &body.attributes[0].expr.kind else {
+            panic!()
+        };
+        let (text, map) = lit_map(parts);
+        assert_eq!(text, "{ $.a = \"b\" }");
+        let v = text.find('b').unwrap();
+        let s = map.lookup(v).unwrap();
+        assert_eq!(&src[s..s + 1], "b");
+    }
+
+    #[test]
+    fn parse_error_has_offset() {
+        let err = parse_body(FileId(0), "a = {\n b = \n").unwrap_err();
+        assert!(!err.message.is_empty());
+    }
+}

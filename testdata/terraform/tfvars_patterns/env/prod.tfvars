@@ -1,0 +1,3 @@
+patterns = {
+  RootUsage = "{ $.userIdentity.type = \"Root\" }"
+}

@@ -1,0 +1,2 @@
+# auto.tfvars overrides terraform.tfvars
+log_group = "cloudtrail-prod"

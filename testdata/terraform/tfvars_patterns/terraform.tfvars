@@ -1,0 +1,5 @@
+log_group = "cloudtrail-default"
+patterns = {
+  NoMFAConsoleSignin = "{ ($.eventName = \"ConsoleLogin\") && ($.additionalEventData.MFAUsed != \"Yes\") }"
+}
+period = 300

@@ -1,0 +1,348 @@
+//! Loader and evaluator behaviour through the library API.
+
+use std::path::{Path, PathBuf};
+
+use trailwatch::terraform::{Instance, LoadOptions, Loaded, Value, load};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/terraform")
+        .join(name)
+}
+
+fn instance<'a>(l: &'a Loaded, address: &str) -> &'a Instance {
+    l.instances
+        .iter()
+        .find(|i| i.address == address)
+        .unwrap_or_else(|| panic!("no instance {address}: {:?}", l.diagnostics))
+}
+
+/// The source text a byte of a string value came from.
+fn source_at(l: &Loaded, v: &Value, needle: &str) -> String {
+    let Value::String(s) = v else {
+        panic!("not a string: {v:?}")
+    };
+    let at = s.text.find(needle).expect("needle in value");
+    let (file, off) = s.source_of(at).expect("origin");
+    let text = &l.sources.get(file).expect("file").text;
+    text[off..off + needle.len()].to_string()
+}
+
+#[test]
+fn heredoc_chars_map_back_after_dedent() {
+    let l = load(&[fixture("heredoc_seed")], &LoadOptions::default());
+    let f = instance(&l, "aws_cloudwatch_log_metric_filter.indented");
+    let pattern = f.get("pattern").expect("pattern");
+    assert_eq!(source_at(&l, pattern, "StopLoging"), "StopLoging");
+    assert_eq!(
+        source_at(&l, pattern, "($.eventName = CreateTrail)"),
+        "($.eventName = CreateTrail)"
+    );
+    let Value::String(s) = pattern else { panic!() };
+    let at = s.text.find("StopLoging").unwrap();
+    let (file, off) = s.source_of(at).unwrap();
+    let src = l.sources.get(file).unwrap();
+    assert_eq!(src.lines.line_col(&src.text, off), (40, 24));
+}
+
+#[test]
+fn joined_pattern_points_at_list_items() {
+    let l = load(&[fixture("join_patterns")], &LoadOptions::default());
+    let f = instance(&l, "aws_cloudwatch_log_metric_filter.iam");
+    let p = f.get("pattern").unwrap();
+    assert_eq!(source_at(&l, p, "DeleteRolePolicy"), "DeleteRolePolicy");
+    let nacl = instance(&l, "aws_cloudwatch_log_metric_filter.nacl");
+    assert_eq!(
+        source_at(&l, nacl.get("pattern").unwrap(), "DeleteNetworkAcl"),
+        "DeleteNetworkAcl"
+    );
+}
+
+#[test]
+fn json_string_escapes_map_back() {
+    let l = load(&[fixture("tf_json")], &LoadOptions::default());
+    let f = instance(&l, "aws_cloudwatch_log_metric_filter.root");
+    let p = f.get("pattern").unwrap();
+    assert_eq!(source_at(&l, p, "NOT EXISTS"), "NOT EXISTS");
+    assert_eq!(source_at(&l, p, "Root"), "Root");
+    assert_eq!(
+        f.get("metric_transformation[0].namespace"),
+        Some(&Value::str("CISBenchmark"))
+    );
+}
+
+#[test]
+fn templatefile_points_into_the_template() {
+    let l = load(&[fixture("templates_yaml")], &LoadOptions::default());
+    let f = instance(&l, "aws_cloudwatch_log_metric_filter.templated");
+    let p = f.get("pattern").unwrap();
+    assert_eq!(source_at(&l, p, "kms.amazonaws.com"), "kms.amazonaws.com");
+}
+
+#[test]
+fn broken_file_does_not_stop_the_others() {
+    let l = load(&[fixture("broken_file")], &LoadOptions::default());
+    assert!(l.instances.iter().any(|i| i.address == "aws_sns_topic.ok"));
+    let errors: Vec<_> = l
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.location.as_ref().map(|loc| (loc.file.as_str(), loc.line)))
+        .collect();
+    assert!(errors.contains(&("broken.tf", 3)), "{errors:?}");
+    assert!(errors.contains(&("broken.tf.json", 1)), "{errors:?}");
+}
+
+#[test]
+fn cli_vars_override_tfvars() {
+    let opts = LoadOptions {
+        vars: vec![
+            ("log_group".into(), "cli".into()),
+            ("period".into(), "42".into()),
+        ],
+        var_files: vec![fixture("tfvars_patterns/env/prod.tfvars")],
+    };
+    let l = load(&[fixture("tfvars_patterns")], &opts);
+    let a = instance(&l, "aws_cloudwatch_metric_alarm.from_vars[\"RootUsage\"]");
+    assert_eq!(a.get("period"), Some(&Value::Number(42.0)));
+    let f = instance(
+        &l,
+        "aws_cloudwatch_log_metric_filter.from_vars[\"RootUsage\"]",
+    );
+    assert_eq!(f.get("log_group_name"), Some(&Value::str("cli")));
+}
+
+#[test]
+fn unknown_carries_references() {
+    let l = load(&[fixture("local_module")], &LoadOptions::default());
+    let t = instance(&l, "aws_cloudtrail.org");
+    let Some(Value::Unknown(u)) = t.get("cloud_watch_logs_group_arn") else {
+        panic!()
+    };
+    assert_eq!(
+        u.derived_from[0].to_string(),
+        "aws_cloudwatch_log_group.trail.arn"
+    );
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn temp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("trailwatch-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Evaluates `local.x` for a snippet of HCL.
+fn eval_local(hcl: &str) -> (Value, Loaded) {
+    let d = temp(&format!(
+        "eval-{}",
+        hcl.len() ^ hcl.bytes().map(usize::from).sum::<usize>()
+    ));
+    write(
+        &d,
+        "main.tf",
+        &format!("{hcl}\nresource \"aws_sns_topic\" \"probe\" {{\n  name = local.x\n}}\n"),
+    );
+    let l = load(std::slice::from_ref(&d), &LoadOptions::default());
+    let v = instance(&l, "aws_sns_topic.probe")
+        .get("name")
+        .cloned()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&d);
+    (v, l)
+}
+
+fn json(v: &Value) -> String {
+    v.to_json().to_string()
+}
+
+#[test]
+fn expressions() {
+    let cases: &[(&str, &str)] = &[
+        (r#"locals { x = 1 + 2 * 3 }"#, "7"),
+        (r#"locals { x = 7 % 4 == 3 && !false }"#, "true"),
+        (
+            r#"locals { x = [for s in ["a", "b"] : upper(s) if s != "b"] }"#,
+            r#"["A"]"#,
+        ),
+        (
+            r#"locals { x = { for k, v in { a = 1, b = 2 } : v => k } }"#,
+            r#"{"1":"a","2":"b"}"#,
+        ),
+        (
+            r#"locals { x = { for s in ["a", "ab", "b"] : substr(s, 0, 1) => s... } }"#,
+            r#"{"a":["a","ab"],"b":["b"]}"#,
+        ),
+        (r#"locals { x = [{ n = 1 }, { n = 2 }][*].n }"#, "[1,2]"),
+        (r#"locals { x = [{ n = 1 }, { n = 2 }].*.n }"#, "[1,2]"),
+        (r#"locals { x = { a = [10, 20] }.a[1] }"#, "20"),
+        (r#"locals { x = "a$${b}%%{c}" }"#, r#""a${b}%{c}""#),
+        (
+            r#"locals { x = "%{ if true }yes%{ else }no%{ endif }" }"#,
+            r#""yes""#,
+        ),
+        (
+            r#"locals { x = "%{ for v in [1, 2] }${v},%{ endfor }" }"#,
+            r#""1,2,""#,
+        ),
+        (r#"locals { x = "a ${~ "b" ~} c" }"#, r#""abc""#),
+        (
+            "locals {\n  x = try(local.y.missing, \"fallback\")\n  y = {}\n}",
+            r#""fallback""#,
+        ),
+        ("locals {\n  x = can(local.y.missing)\n  y = {}\n}", "false"),
+        (r#"locals { x = terraform.workspace }"#, r#""default""#),
+        (r#"locals { x = path.module }"#, r#"".""#),
+        (r#"locals { x = lookup({ a = "b" }, "z", "d") }"#, r#""d""#),
+        (r#"locals { x = true ? "t" : "f" }"#, r#""t""#),
+        (r#"locals { x = -(3) }"#, "-3"),
+        (
+            r#"locals { x = concat([["a"], ["b"]]...) }"#,
+            r#"["a","b"]"#,
+        ),
+    ];
+    for (hcl, want) in cases {
+        let (v, l) = eval_local(hcl);
+        assert_eq!(&json(&v), want, "{hcl}\n{:?}", l.diagnostics);
+    }
+}
+
+#[test]
+fn unknown_reasons() {
+    let (v, _) = eval_local("variable \"v\" {}\nlocals { x = var.v }");
+    assert!(json(&v).contains("has no value"), "{}", json(&v));
+    let (v, _) = eval_local("locals { x = cidrhost(\"10.0.0.0/8\", 1) }");
+    assert!(json(&v).contains("not modelled"));
+    let (v, _) = eval_local("locals {\n x = local.y\n y = local.x\n}");
+    assert!(json(&v).contains("cycle"));
+    let (v, _) = eval_local("data \"aws_region\" \"r\" {}\nlocals { x = data.aws_region.r.name }");
+    assert!(json(&v).contains("read from the cloud"));
+}
+
+#[test]
+fn errors_become_diagnostics_not_panics() {
+    for bad in [
+        "locals { x = [1][5] }",
+        "locals { x = {}.a }",
+        "locals { x = 1 / 0 }",
+        "locals { x = null.a }",
+        "locals { x = \"${[1]}\" }",
+        "locals { x = for }",
+        "locals { x = count.index }",
+        "locals { x = each.key }",
+        "locals { x = aws_nope.nope.id }",
+        "locals { x = module.nope.out }",
+        "locals { x = var.undeclared }",
+        "locals { x = [for v in 3 : v] }",
+        "locals { x = file(\"/etc/passwd\") }",
+        "locals { x = file(\"../../../../etc/passwd\") }",
+    ] {
+        let d = temp("bad");
+        write(
+            &d,
+            "main.tf",
+            &format!("{bad}\nresource \"aws_sns_topic\" \"t\" {{ name = local.x }}\n"),
+        );
+        let l = load(std::slice::from_ref(&d), &LoadOptions::default());
+        let v = l.instances.first().and_then(|i| i.get("name")).cloned();
+        assert!(
+            !matches!(v, Some(Value::String(_))),
+            "{bad}: should not produce a string: {v:?}"
+        );
+        let _ = std::fs::remove_dir_all(&d);
+    }
+}
+
+#[test]
+fn optional_attributes_get_defaults() {
+    let (v, l) = eval_local(
+        r#"variable "o" {
+  type = object({ a = optional(string, "dflt"), b = optional(number), c = string })
+  default = { c = "x" }
+}
+locals { x = "${var.o.a}/${var.o.b == null}/${var.o.c}" }"#,
+    );
+    assert_eq!(json(&v), r#""dflt/true/x""#, "{:?}", l.diagnostics);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_root_are_not_followed() {
+    let outside = temp("outside");
+    write(
+        &outside,
+        "secret.tf",
+        "resource \"aws_sns_topic\" \"outside\" { name = \"x\" }\n",
+    );
+    let root = temp("root");
+    write(
+        &root,
+        "main.tf",
+        "resource \"aws_sns_topic\" \"inside\" { name = \"y\" }\n",
+    );
+    std::os::unix::fs::symlink(&outside, root.join("linked")).unwrap();
+    std::os::unix::fs::symlink(root.join("main.tf"), root.join("sub.tf")).unwrap();
+    let l = load(std::slice::from_ref(&root), &LoadOptions::default());
+    assert!(l.instances.iter().all(|i| i.name != "outside"));
+    assert!(
+        l.skipped.iter().any(|s| s.reason.contains("outside")),
+        "{:?}",
+        l.skipped
+    );
+    let _ = std::fs::remove_dir_all(&root);
+    let _ = std::fs::remove_dir_all(&outside);
+}
+
+#[test]
+fn skips_dot_terraform_and_tests() {
+    let root = temp("skips");
+    write(
+        &root,
+        "main.tf",
+        "resource \"aws_sns_topic\" \"a\" { name = \"a\" }\n",
+    );
+    write(
+        &root,
+        ".terraform/modules/x/main.tf",
+        "resource \"aws_sns_topic\" \"b\" { name = \"b\" }\n",
+    );
+    write(&root, "x.tftest.hcl", "run \"t\" {}\n");
+    let l = load(std::slice::from_ref(&root), &LoadOptions::default());
+    assert_eq!(l.instances.len(), 1);
+    let reasons: Vec<&str> = l.skipped.iter().map(|s| s.reason.as_str()).collect();
+    assert!(
+        reasons.iter().any(|r| r.contains(".terraform")),
+        "{reasons:?}"
+    );
+    assert!(reasons.iter().any(|r| r.contains("test")), "{reasons:?}");
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn registry_module_from_modules_json() {
+    let root = temp("modjson");
+    write(
+        &root,
+        "main.tf",
+        "module \"cis\" {\n  source = \"acme/cis/aws\"\n  topic = \"t\"\n}\n",
+    );
+    write(
+        &root,
+        ".terraform/modules/modules.json",
+        r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"cis","Source":"registry.terraform.io/acme/cis/aws","Dir":".terraform/modules/cis"}]}"#,
+    );
+    write(
+        &root,
+        ".terraform/modules/cis/main.tf",
+        "variable \"topic\" {}\nresource \"aws_sns_topic\" \"this\" { name = var.topic }\n",
+    );
+    let l = load(std::slice::from_ref(&root), &LoadOptions::default());
+    let t = instance(&l, "module.cis.aws_sns_topic.this");
+    assert_eq!(t.get("name"), Some(&Value::str("t")));
+    let _ = std::fs::remove_dir_all(&root);
+}
