@@ -1,7 +1,10 @@
 //! trailwatch: proves, before `terraform apply`, that CloudTrail events a security
-//! team must hear about reach a human. See `DESIGN.md` in the shared folder for the stages.
+//! team must hear about reach a human. See `DESIGN.md` in the shared folder for the stages:
+//! discover → terraform → model → pattern → rules → report.
 
+pub mod check;
 pub mod discover;
+pub mod model;
 pub mod pattern;
 pub mod report;
 pub mod rules;

@@ -15,6 +15,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check that every monitoring control works end to end.
+    Check(cli::check::CheckArgs),
     /// Check, test and format CloudWatch Logs filter patterns.
     #[command(subcommand)]
     Pattern(cli::pattern::PatternCommand),
@@ -36,6 +38,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
+        Command::Check(args) => cli::check::run(args),
         Command::Pattern(command) => cli::pattern::run(command),
         Command::Rules { markdown } => cli::rules::list(markdown),
         Command::Explain { rule } => cli::rules::explain(&rule),

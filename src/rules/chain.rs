@@ -14,6 +14,14 @@ pub struct ChainRule {
 
 pub const CHAIN_RULES: &[ChainRule] = &[
     ChainRule {
+        id: "terraform-syntax",
+        title: "Terraform file cannot be loaded",
+        level: "error",
+        summary: "A `.tf`, `.tf.json` or `.tfvars` file does not parse, or an expression in it is invalid; the other files are still analysed.",
+        rationale: "Monitoring defined in a file trailwatch cannot read is not checked, and Terraform would reject the configuration too.",
+        fix: "Fix the syntax error at the reported line and column (`terraform validate` shows the same).",
+    },
+    ChainRule {
         id: "trail-not-multi-region",
         title: "CloudTrail trail logs one region only",
         level: "error",

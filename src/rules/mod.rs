@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod chain;
+pub mod check;
 pub mod finding;
 
 pub use catalog::{Control, controls};

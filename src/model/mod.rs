@@ -1,0 +1,128 @@
+//! The monitoring graph: trails → log groups → metric filters → metrics → alarms →
+//! SNS topics → subscriptions, with every edge resolved by reference identity or by equal
+//! literal name/ARN. An edge that leaves the configuration is `External`, one that
+//! depends on a value unknown before apply is `Unknown`: neither passes nor fails.
+
+mod build;
+mod resolve;
+
+pub use build::build;
+
+use crate::terraform::{Instance, value::Str};
+
+/// Where an edge leads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// Index of the resource in the graph's list of that kind.
+    Resolved(usize),
+    /// Named outside this configuration (a literal name or ARN, a data source).
+    External(String),
+    /// Not known before apply: why.
+    Unknown(String),
+    /// The attribute is not set.
+    Missing,
+}
+
+#[derive(Debug)]
+pub struct Trail<'a> {
+    pub instance: &'a Instance,
+    pub log_group: Target,
+    /// `is_multi_region_trail` (None when unknown).
+    pub multi_region: Option<bool>,
+    pub logging: Option<bool>,
+    /// Why management events are not all recorded, when they are not.
+    pub management_gap: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct LogGroup<'a> {
+    pub instance: &'a Instance,
+    pub name: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Filter<'a> {
+    pub instance: &'a Instance,
+    pub log_group: Target,
+    /// The pattern text with its source mapping, or why it is unknown.
+    pub pattern: Result<Str, String>,
+    pub metric: Option<Metric>,
+    /// `metric_transformation[0].value` as a number, when it is one.
+    pub value: Option<f64>,
+    pub value_text: Option<String>,
+    pub default_value: Option<f64>,
+}
+
+/// A metric's identity. A part that is not a known string is `Err(reason)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metric {
+    pub namespace: Result<String, String>,
+    pub name: Result<String, String>,
+}
+
+#[derive(Debug)]
+pub struct Alarm<'a> {
+    pub instance: &'a Instance,
+    /// The metrics the alarm watches (one, or those in `metric_query` blocks).
+    pub metrics: Vec<WatchedMetric>,
+    pub statistic: Option<String>,
+    pub threshold: Option<f64>,
+    pub comparison: Option<String>,
+    pub evaluation_periods: Option<f64>,
+    pub datapoints_to_alarm: Option<f64>,
+    pub period: Option<f64>,
+    pub actions_enabled: Option<bool>,
+    /// `alarm_actions`: each resolved to a topic, or why not.
+    pub actions: Vec<Action>,
+    /// True when `alarm_actions` is absent or an empty list.
+    pub no_actions: bool,
+    /// `alarm_actions` itself is unknown (a variable with no value).
+    pub actions_unknown: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WatchedMetric {
+    pub metric: Metric,
+    /// `stat` of a `metric_query` metric (overrides the alarm's statistic).
+    pub stat: Option<String>,
+    pub period: Option<f64>,
+    /// The attribute path, for locations (`metric_name`, `metric_query[0].metric[0].metric_name`).
+    pub path: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Topic(Target),
+    /// An ARN of something other than an SNS topic (Auto Scaling, EC2, SSM, …).
+    NotSns(String),
+}
+
+#[derive(Debug)]
+pub struct Topic<'a> {
+    pub instance: &'a Instance,
+    pub name: Option<String>,
+    pub kms_key: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Subscription<'a> {
+    pub instance: &'a Instance,
+    pub topic: Target,
+}
+
+#[derive(Debug, Default)]
+pub struct Graph<'a> {
+    pub trails: Vec<Trail<'a>>,
+    pub log_groups: Vec<LogGroup<'a>>,
+    pub filters: Vec<Filter<'a>>,
+    pub alarms: Vec<Alarm<'a>>,
+    pub topics: Vec<Topic<'a>>,
+    pub subscriptions: Vec<Subscription<'a>>,
+}
+
+impl Graph<'_> {
+    /// True when there is nothing to check: no trail and no metric filter.
+    pub fn is_empty(&self) -> bool {
+        self.trails.is_empty() && self.filters.is_empty()
+    }
+}

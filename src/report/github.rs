@@ -1,0 +1,56 @@
+//! `--format github`: workflow commands, so pull requests get inline annotations even
+//! where code scanning is not available.
+
+use std::fmt::Write;
+
+use super::Report;
+use crate::rules::Level;
+
+/// Escapes a message (`%`, CR, LF) as the runner expects.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value: also `:` and `,`.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for f in &report.findings {
+        let command = match f.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "notice",
+        };
+        let mut properties = Vec::new();
+        if let Some(l) = &f.location {
+            properties.push(format!("file={}", escape_property(&l.path)));
+            properties.push(format!("line={}", l.line));
+            properties.push(format!("col={}", l.column));
+            properties.push(format!("endLine={}", l.end_line));
+            if l.end_line == l.line {
+                properties.push(format!("endColumn={}", l.end_column));
+            }
+        }
+        properties.push(format!(
+            "title={}",
+            escape_property(&format!("trailwatch {}", f.rule))
+        ));
+        let mut message = f.message.clone();
+        if let Some(help) = &f.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        let _ = writeln!(
+            out,
+            "::{command} {}::{}",
+            properties.join(","),
+            escape_data(&message)
+        );
+    }
+    out
+}

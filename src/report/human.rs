@@ -1,0 +1,178 @@
+//! Human output: one miette report per finding with the source snippet, then a summary
+//! of each control and the counts.
+
+use std::fmt::{self, Write};
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+
+use super::{ControlStatus, Report};
+use crate::rules::{Finding, Level};
+
+pub struct Options {
+    pub color: bool,
+    pub quiet: bool,
+}
+
+struct Rendered<'a> {
+    finding: &'a Finding,
+    source: Option<NamedSource<String>>,
+    help: Option<String>,
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl miette::Diagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let f = self.finding;
+        Some(Box::new(if f.rule == f.defect {
+            f.rule.clone()
+        } else {
+            format!("{}::{}", f.rule, f.defect)
+        }))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.level {
+            Level::Error => miette::Severity::Error,
+            Level::Warning => miette::Severity::Warning,
+            Level::Note => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        let primary = self.finding.location.as_ref()?;
+        let mut labels = vec![LabeledSpan::new_primary_with_span(
+            Some(short_label(self.finding)),
+            (primary.start, primary.end.saturating_sub(primary.start)),
+        )];
+        for related in &self.finding.related {
+            if related.location.path == primary.path {
+                labels.push(LabeledSpan::new_with_span(
+                    Some(related.message.clone()),
+                    (
+                        related.location.start,
+                        related.location.end.saturating_sub(related.location.start),
+                    ),
+                ));
+            }
+        }
+        Some(Box::new(labels.into_iter()))
+    }
+}
+
+fn short_label(f: &Finding) -> String {
+    f.defect.replace('-', " ")
+}
+
+fn help_text(f: &Finding) -> Option<String> {
+    let mut lines = Vec::new();
+    if let Some(help) = &f.help {
+        lines.push(help.clone());
+    }
+    if let Some(fix) = &f.fix {
+        lines.push(format!("fix: {}: {}", fix.description, fix.replacement));
+    }
+    let primary = f.location.as_ref().map(|l| l.path.as_str());
+    for r in &f.related {
+        if Some(r.location.path.as_str()) != primary {
+            lines.push(format!("related: {}: {}", r.location, r.message));
+        }
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+pub fn render(report: &Report, options: &Options) -> String {
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_width(100);
+    let mut out = String::new();
+    for finding in &report.findings {
+        if options.quiet && finding.level == Level::Note {
+            continue;
+        }
+        let source = finding.location.as_ref().and_then(|l| {
+            report
+                .sources
+                .get(&l.path)
+                .map(|text| NamedSource::new(l.path.clone(), text.clone()))
+        });
+        let rendered = Rendered {
+            finding,
+            source,
+            help: help_text(finding),
+        };
+        let mut text = String::new();
+        if handler.render_report(&mut text, &rendered).is_err() {
+            text = format!("{}: {}\n", finding.level, finding.message);
+        }
+        if let Some(l) = &finding.location {
+            // miette shows `path:line:col` only with a snippet; say it on the first line.
+            let _ = writeln!(out, "{l}");
+        }
+        out.push_str(&text);
+    }
+    if !options.quiet {
+        out.push_str(&summary(report));
+    }
+    out
+}
+
+fn summary(report: &Report) -> String {
+    let mut out = String::new();
+    if report.nothing_to_check {
+        let _ = writeln!(
+            out,
+            "nothing to check: no CloudTrail trail and no metric filter in {} file(s) (use --require to demand the controls)",
+            report.files
+        );
+        return out;
+    }
+    let shown: Vec<_> = report
+        .controls
+        .iter()
+        .filter(|(_, s)| *s != ControlStatus::Skipped)
+        .collect();
+    if !shown.is_empty() {
+        out.push_str("\ncontrol                            status\n");
+        for (id, status) in shown {
+            let _ = writeln!(out, "{id:34} {}", status.as_str());
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{} error(s), {} warning(s), {} note(s) in {} file(s)",
+        report.count(Level::Error),
+        report.count(Level::Warning),
+        report.count(Level::Note),
+        report.files
+    );
+    out
+}

@@ -1,0 +1,187 @@
+//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning and IDE viewers. Written with
+//! serde_json rather than serde-sarif: we emit a fixed subset, and the generated builders
+//! of serde-sarif cost compile time without validating anything (the test suite validates
+//! our output against the schema instead).
+
+use serde_json::{Value, json};
+
+use super::{Report, docs, stable_hash};
+use crate::rules::{CHAIN_RULES, Control, Finding, Level, Location};
+
+const INFORMATION_URI: &str = "https://github.com/trailwatch/trailwatch";
+
+/// GitHub reads `security-severity` as a string between 0.1 and 10.
+fn security_severity(level: &str) -> &'static str {
+    match level {
+        "error" => "8.0",
+        "warning" => "5.0",
+        _ => "2.0",
+    }
+}
+
+fn rule_descriptors(controls: &[Control]) -> Vec<(String, Value)> {
+    let mut rules = Vec::new();
+    for c in controls {
+        let markdown = docs::explain(controls, &c.id).unwrap_or_default();
+        let mut tags = c.tags.clone();
+        tags.truncate(20);
+        rules.push((
+            c.id.clone(),
+            json!({
+                "id": c.id,
+                "name": camel(&c.id),
+                "shortDescription": {"text": c.title},
+                "fullDescription": {"text": truncate(c.summary.trim(), 1000)},
+                "help": {"text": format!("{}\n\nFix:\n{}", c.rationale.trim(), c.fix.trim()), "markdown": markdown},
+                "helpUri": format!("{INFORMATION_URI}#rules"),
+                "defaultConfiguration": {"level": sarif_level_str(&c.severity)},
+                "properties": {
+                    "tags": tags,
+                    "security-severity": security_severity(&c.severity),
+                    "precision": "very-high",
+                },
+            }),
+        ));
+    }
+    for r in CHAIN_RULES {
+        let markdown = docs::explain(controls, r.id).unwrap_or_default();
+        rules.push((
+            r.id.to_string(),
+            json!({
+                "id": r.id,
+                "name": camel(r.id),
+                "shortDescription": {"text": r.title},
+                "fullDescription": {"text": r.summary},
+                "help": {"text": format!("{}\n\nFix: {}", r.rationale, r.fix), "markdown": markdown},
+                "helpUri": format!("{INFORMATION_URI}#rules"),
+                "defaultConfiguration": {"level": sarif_level_str(r.level)},
+                "properties": {
+                    "tags": ["security", "cis-aws-foundations", "monitoring"],
+                    "security-severity": security_severity(r.level),
+                    "precision": "very-high",
+                },
+            }),
+        ));
+    }
+    rules
+}
+
+fn camel(id: &str) -> String {
+    id.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        text.chars().take(max - 1).collect::<String>() + "…"
+    }
+}
+
+fn sarif_level_str(level: &str) -> &'static str {
+    match level {
+        "error" => "error",
+        "warning" => "warning",
+        _ => "note",
+    }
+}
+
+fn sarif_level(level: Level) -> &'static str {
+    sarif_level_str(level.as_str())
+}
+
+fn physical(l: &Location) -> Value {
+    json!({
+        "artifactLocation": {"uri": l.path, "uriBaseId": "%SRCROOT%"},
+        "region": {
+            "startLine": l.line,
+            "startColumn": l.column,
+            "endLine": l.end_line,
+            "endColumn": l.end_column.max(if l.end_line == l.line { l.column + 1 } else { 1 }),
+        },
+    })
+}
+
+fn result(f: &Finding, rule_index: Option<usize>) -> Value {
+    let mut message = f.message.clone();
+    if let Some(help) = &f.help {
+        message.push_str("\nHelp: ");
+        message.push_str(help);
+    }
+    let mut out = json!({
+        "ruleId": f.rule,
+        "level": sarif_level(f.level),
+        "message": {"text": message},
+        "partialFingerprints": {"trailwatchFingerprint/v1": stable_hash(&f.fingerprint())},
+        "properties": {
+            "control": f.control,
+            "defect": f.defect,
+        },
+    });
+    if let Some(index) = rule_index {
+        out["ruleIndex"] = json!(index);
+    }
+    if let Some(l) = &f.location {
+        out["locations"] = json!([{"physicalLocation": physical(l)}]);
+    }
+    if !f.related.is_empty() {
+        out["relatedLocations"] = f
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, r)| json!({"id": i + 1, "physicalLocation": physical(&r.location), "message": {"text": r.message}}))
+            .collect();
+    }
+    if let Some(fix) = &f.fix {
+        out["fixes"] = json!([{
+            "description": {"text": fix.description},
+            "artifactChanges": [{
+                "artifactLocation": {"uri": fix.location.path, "uriBaseId": "%SRCROOT%"},
+                "replacements": [{
+                    "deletedRegion": physical(&fix.location)["region"].clone(),
+                    "insertedContent": {"text": fix.replacement},
+                }],
+            }],
+        }]);
+    }
+    out
+}
+
+pub fn render(report: &Report, controls: &[Control], category: Option<&str>) -> String {
+    let rules = rule_descriptors(controls);
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| result(f, rules.iter().position(|(id, _)| *id == f.rule)))
+        .collect();
+    let mut run = json!({
+        "tool": {"driver": {
+            "name": "trailwatch",
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "informationUri": INFORMATION_URI,
+            "rules": rules.into_iter().map(|(_, r)| r).collect::<Vec<_>>(),
+        }},
+        "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The directory trailwatch was asked to check."}}},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    });
+    if let Some(category) = category {
+        run["automationDetails"] = json!({"id": format!("{}/", category.trim_end_matches('/'))});
+    }
+    let sarif = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [run],
+    });
+    let mut text = serde_json::to_string_pretty(&sarif).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,130 @@
+//! What every check needs: source locations for spans, the event catalog, and the
+//! findings collected so far.
+
+use std::collections::BTreeSet;
+
+use crate::rules::{Control, Finding, Level, Location};
+use crate::terraform::Instance;
+use crate::terraform::source::{SourceMap, Span};
+use crate::terraform::value::Str;
+
+pub struct Context<'s> {
+    pub sources: &'s SourceMap,
+    /// Every event name the rule data knows, for "did you mean" suggestions.
+    pub events: BTreeSet<String>,
+    findings: Vec<Finding>,
+}
+
+impl<'s> Context<'s> {
+    pub fn new(sources: &'s SourceMap, controls: &[Control]) -> Self {
+        let mut events = BTreeSet::new();
+        for control in controls {
+            for sample in control.must_match.iter().chain(&control.should_not_match) {
+                if let Ok(json) = sample.json()
+                    && let Some(name) = json.get("eventName").and_then(|v| v.as_str())
+                {
+                    events.insert(name.to_string());
+                }
+            }
+        }
+        Context {
+            sources,
+            events,
+            findings: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+
+    pub fn into_findings(self) -> Vec<Finding> {
+        self.findings
+    }
+
+    pub fn location(&self, span: Span) -> Option<Location> {
+        let file = self.sources.get(span.file)?;
+        let range = span.range();
+        let end = range.end.min(file.text.len());
+        let start = range.start.min(end);
+        let (line, column) = file.lines.line_col(&file.text, start);
+        let (end_line, end_column) = file.lines.line_col(&file.text, end);
+        Some(Location {
+            path: file.display.clone(),
+            line,
+            column,
+            end_line,
+            end_column,
+            start,
+            end,
+        })
+    }
+
+    /// The block's first line (`resource "aws_x" "y" {`), for findings about a missing
+    /// attribute: pointing at the whole block would underline dozens of lines.
+    pub fn block_head(&self, instance: &Instance) -> Option<Location> {
+        let file = self.sources.get(instance.span.file)?;
+        let range = instance.span.range();
+        let text = file.text.get(range.clone())?;
+        let head = text.find('\n').unwrap_or(text.len());
+        self.location(Span::new(
+            instance.span.file,
+            range.start..range.start + head,
+        ))
+    }
+
+    /// An attribute's value expression, or the block head when it is not set.
+    pub fn attribute(&self, instance: &Instance, path: &str) -> Option<Location> {
+        match instance.attribute_spans.get(path) {
+            Some(span) => self.location(*span),
+            None => self.block_head(instance),
+        }
+    }
+
+    /// A byte range of an evaluated string, mapped back into the source (inside a
+    /// heredoc too); falls back to the attribute when the string was computed.
+    pub fn in_string(
+        &self,
+        text: &Str,
+        range: std::ops::Range<usize>,
+        instance: &Instance,
+        path: &str,
+    ) -> Option<Location> {
+        let start = text.source_of(range.start);
+        let last = text.source_of(range.end.saturating_sub(1).max(range.start));
+        match (start, last) {
+            (Some((file, start)), Some((last_file, last)))
+                if file == last_file && last >= start =>
+            {
+                let width = text.text[range.end.saturating_sub(1).max(range.start)..]
+                    .chars()
+                    .next()
+                    .map_or(1, char::len_utf8);
+                self.location(Span::new(file, start..last + width))
+            }
+            _ => self.attribute(instance, path),
+        }
+    }
+}
+
+/// A finding with the fields every check fills the same way.
+pub fn finding(
+    rule: &str,
+    defect: &str,
+    level: Level,
+    message: String,
+    instance: Option<&Instance>,
+) -> Finding {
+    Finding {
+        rule: rule.to_string(),
+        control: None,
+        defect: defect.to_string(),
+        level,
+        message,
+        location: None,
+        related: Vec::new(),
+        help: None,
+        fix: None,
+        resource: instance.map(|i| i.address.clone()),
+    }
+}

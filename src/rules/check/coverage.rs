@@ -1,0 +1,597 @@
+//! Per control: does the union of the filters on a CloudTrail log group, whose metric has
+//! a working alarm, match every required event? If not, say which link is broken.
+
+use std::collections::BTreeSet;
+
+use super::CheckOptions;
+use super::context::{Context, finding};
+use super::links::{FilterLink, State};
+use crate::model::{Filter, Graph, Target};
+use crate::pattern::ast::{Expr, Op, Pattern, Test, Value as PValue};
+use crate::pattern::{Analysis, LogEvent, Severity, analyze};
+use crate::report::{ControlStatus, distance};
+use crate::rules::{Control, Finding, Fix, Level, Related};
+use crate::terraform::value::Str;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum OnTrail {
+    Yes,
+    No,
+    Maybe,
+}
+
+struct Parsed {
+    text: Str,
+    analysis: Analysis,
+}
+
+fn events(samples: &[crate::rules::catalog::Sample]) -> Vec<(String, LogEvent)> {
+    samples
+        .iter()
+        .filter_map(|s| {
+            s.json()
+                .ok()
+                .map(|j| (s.event.clone(), LogEvent::from_json(j)))
+        })
+        .collect()
+}
+
+/// Words that identify a control in a pattern that does not parse or matches nothing:
+/// its event names and the literal values of its recommended pattern.
+fn keywords(control: &Control) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for sample in &control.must_match {
+        if let Ok(json) = sample.json()
+            && let Some(name) = json.get("eventName").and_then(|v| v.as_str())
+        {
+            out.insert(name.to_string());
+        }
+    }
+    if let Ok(Pattern::Json(json)) = crate::pattern::parse(&control.pattern) {
+        walk(&json.expr, &mut |cmp| {
+            if let Test::Compare {
+                value: PValue::Str { text, .. },
+                ..
+            } = &cmp.test
+            {
+                let word = text.trim_matches('*');
+                if word.len() > 3 && !word.contains(".amazonaws.com") {
+                    out.insert(word.to_string());
+                }
+            }
+        });
+    }
+    out
+}
+
+fn walk<'a>(expr: &'a Expr, f: &mut impl FnMut(&'a crate::pattern::ast::Comparison)) {
+    match expr {
+        Expr::And(items, _) | Expr::Or(items, _) => items.iter().for_each(|i| walk(i, f)),
+        Expr::Cmp(cmp) => f(cmp),
+    }
+}
+
+fn on_trail(filter: &Filter, graph: &Graph, declared: &[String]) -> OnTrail {
+    let trail_targets: Vec<&Target> = graph.trails.iter().map(|t| &t.log_group).collect();
+    match &filter.log_group {
+        Target::Resolved(i) => {
+            let name = graph.log_groups[*i].name.as_deref();
+            let by_trail = trail_targets.iter().any(|t| **t == Target::Resolved(*i))
+                || name.is_some_and(|n| {
+                    trail_targets
+                        .iter()
+                        .any(|t| **t == Target::External(n.to_string()))
+                });
+            if by_trail || name.is_some_and(|n| declared.iter().any(|d| d == n)) {
+                OnTrail::Yes
+            } else {
+                OnTrail::No
+            }
+        }
+        Target::External(name) => {
+            let by_trail = trail_targets.iter().any(|t| match t {
+                Target::External(n) => n == name,
+                Target::Resolved(i) => graph.log_groups[*i].name.as_deref() == Some(name.as_str()),
+                _ => false,
+            });
+            if by_trail || declared.iter().any(|d| d == name) {
+                OnTrail::Yes
+            } else {
+                OnTrail::No
+            }
+        }
+        Target::Unknown(_) => OnTrail::Maybe,
+        Target::Missing => OnTrail::No,
+    }
+}
+
+pub fn check(
+    graph: &Graph,
+    ctx: &mut Context,
+    selected: &[&Control],
+    links: &[FilterLink],
+    options: &CheckOptions,
+) -> Vec<(String, ControlStatus)> {
+    let parsed: Vec<Option<Parsed>> = graph
+        .filters
+        .iter()
+        .map(|f| {
+            f.pattern.as_ref().ok().map(|text| Parsed {
+                analysis: analyze(&text.text),
+                text: text.clone(),
+            })
+        })
+        .collect();
+    let trail_known = graph.trails.iter().any(|t| t.log_group != Target::Missing)
+        || !options.cloudtrail_log_groups.is_empty();
+    let placement: Vec<OnTrail> = graph
+        .filters
+        .iter()
+        .map(|f| {
+            if trail_known {
+                on_trail(f, graph, &options.cloudtrail_log_groups)
+            } else {
+                OnTrail::Maybe
+            }
+        })
+        .collect();
+    if !trail_known && !graph.filters.is_empty() {
+        let mut f = finding(
+            "no-cloudtrail-log-group",
+            "no-cloudtrail-log-group",
+            Level::Note,
+            "no CloudTrail trail in this configuration delivers to a CloudWatch Logs log group, so trailwatch cannot tell which metric filters see CloudTrail events".to_string(),
+            None,
+        );
+        f.location = graph
+            .filters
+            .first()
+            .and_then(|filter| ctx.attribute(filter.instance, "log_group_name"));
+        f.help = Some("declare the log group in `.trailwatch.toml`: `cloudtrail_log_groups = [\"<log group name>\"]`, or check the trail's configuration together with the monitoring".to_string());
+        ctx.push(f);
+    }
+    let keyword_sets: Vec<BTreeSet<String>> = selected.iter().map(|c| keywords(c)).collect();
+    let required: Vec<Vec<(String, LogEvent)>> =
+        selected.iter().map(|c| events(&c.must_match)).collect();
+    // matched[f][c] = indices of control c's required events that filter f's pattern matches.
+    let matched: Vec<Vec<BTreeSet<usize>>> = parsed
+        .iter()
+        .map(|p| {
+            required
+                .iter()
+                .map(
+                    |records| match p.as_ref().and_then(|p| p.analysis.pattern.as_ref()) {
+                        Some(pattern) => records
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, (_, e))| pattern.matches(e))
+                            .map(|(i, _)| i)
+                            .collect(),
+                        None => BTreeSet::new(),
+                    },
+                )
+                .collect()
+        })
+        .collect();
+    // A filter that matches nothing (quoted, broken) is meant for the control whose
+    // words it mentions most.
+    let intent: Vec<BTreeSet<usize>> = (0..graph.filters.len())
+        .map(|f| {
+            let by_match: BTreeSet<usize> = (0..selected.len())
+                .filter(|c| !matched[f][*c].is_empty())
+                .collect();
+            if !by_match.is_empty() {
+                return by_match;
+            }
+            let text = parsed[f]
+                .as_ref()
+                .map(|p| p.text.text.as_str())
+                .unwrap_or("");
+            let hits: Vec<usize> = keyword_sets
+                .iter()
+                .map(|k| k.iter().filter(|w| text.contains(w.as_str())).count())
+                .collect();
+            let best = hits.iter().copied().max().unwrap_or(0);
+            if best == 0 {
+                return BTreeSet::new();
+            }
+            (0..selected.len()).filter(|c| hits[*c] == best).collect()
+        })
+        .collect();
+
+    let mut statuses = Vec::new();
+    for (c, control) in selected.iter().enumerate() {
+        let all: BTreeSet<usize> = (0..required[c].len()).collect();
+        let union = |accept: &dyn Fn(usize) -> bool| -> BTreeSet<usize> {
+            (0..graph.filters.len())
+                .filter(|f| accept(*f))
+                .flat_map(|f| matched[f][c].iter().copied())
+                .collect()
+        };
+        let working = union(&|f| placement[f] == OnTrail::Yes && links[f].state == State::Working);
+        let possible = union(&|f| placement[f] != OnTrail::No && links[f].state != State::Broken);
+        let intended: Vec<usize> = (0..graph.filters.len())
+            .filter(|f| intent[*f].contains(&c))
+            .collect();
+        let status = if working == all && !all.is_empty() {
+            ControlStatus::Pass
+        } else if possible == all && !all.is_empty() {
+            for f in &intended {
+                if let State::Unverifiable(reason) = &links[*f].state {
+                    let filter = &graph.filters[*f];
+                    let mut n = finding(
+                        &control.id,
+                        "unverifiable",
+                        Level::Note,
+                        format!("{}: {reason}", control.id),
+                        Some(filter.instance),
+                    );
+                    n.control = Some(control.id.clone());
+                    n.location = ctx.block_head(filter.instance);
+                    n.help = Some("supply the value (`--var`, `--var-file`, `--plan`) or declare it in `.trailwatch.toml`".to_string());
+                    ctx.push(n);
+                }
+            }
+            ControlStatus::Unverifiable
+        } else if !trail_known && intended.is_empty() {
+            ControlStatus::Unverifiable
+        } else {
+            diagnose(
+                graph,
+                ctx,
+                control,
+                c,
+                &intended,
+                &parsed,
+                &matched,
+                &placement,
+                links,
+                &required[c],
+                trail_known,
+            );
+            ControlStatus::Fail
+        };
+        if status != ControlStatus::Fail {
+            noisy(graph, ctx, control, &parsed, &placement, links);
+        }
+        for f in &intended {
+            for note in &links[*f].notes {
+                let mut note = note.clone();
+                note.rule = control.id.clone();
+                note.control = Some(control.id.clone());
+                ctx.push(note);
+            }
+        }
+        statuses.push((control.id.clone(), status));
+    }
+    statuses
+}
+
+#[allow(clippy::too_many_arguments)]
+fn diagnose(
+    graph: &Graph,
+    ctx: &mut Context,
+    control: &Control,
+    c: usize,
+    intended: &[usize],
+    parsed: &[Option<Parsed>],
+    matched: &[Vec<BTreeSet<usize>>],
+    placement: &[OnTrail],
+    links: &[FilterLink],
+    required: &[(String, LogEvent)],
+    trail_known: bool,
+) {
+    let scoped = |mut f: Finding| {
+        f.rule = control.id.clone();
+        f.control = Some(control.id.clone());
+        f
+    };
+    if trail_known && intended.iter().all(|f| placement[*f] == OnTrail::No) {
+        ctx.push(scoped(control_missing(graph, ctx, control)));
+    }
+    let mut union = BTreeSet::new();
+    for f in intended {
+        union.extend(matched[*f][c].iter().copied());
+    }
+    let missing: Vec<&str> = required
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !union.contains(i))
+        .map(|(_, (name, _))| name.as_str())
+        .collect();
+    for &f in intended {
+        let filter = &graph.filters[f];
+        if let Some(p) = &parsed[f]
+            && p.analysis.pattern.is_none()
+            && let Some(d) = p
+                .analysis
+                .diagnostics
+                .iter()
+                .find(|d| d.severity == Severity::Error)
+        {
+            let mut finding = scoped(finding(
+                "",
+                "pattern-syntax",
+                Level::Error,
+                format!(
+                    "CloudWatch rejects the pattern of filter `{}`: {}",
+                    filter.instance.address, d.message
+                ),
+                Some(filter.instance),
+            ));
+            finding.location = ctx.in_string(&p.text, d.span.range(), filter.instance, "pattern");
+            finding.help = d.help.clone();
+            finding.fix = d
+                .fix
+                .as_ref()
+                .and_then(|fix| pattern_fix(ctx, filter, fix, "use this pattern"));
+            ctx.push(finding);
+        }
+        if placement[f] == OnTrail::No {
+            let mut finding = scoped(finding(
+                "",
+                "filter-log-group-not-from-trail",
+                Level::Error,
+                format!(
+                    "filter `{}` reads a log group that no CloudTrail trail sends to: it never sees the {} events",
+                    filter.instance.address, control.id
+                ),
+                Some(filter.instance),
+            ));
+            finding.location = ctx.attribute(filter.instance, "log_group_name");
+            finding.help =
+                Some("point `log_group_name` at the log group the trail delivers to".to_string());
+            ctx.push(finding);
+        }
+        for problem in &links[f].problems {
+            ctx.push(scoped(problem.clone()));
+        }
+    }
+    if !missing.is_empty()
+        && let Some(&best) = intended
+            .iter()
+            .filter(|f| {
+                parsed[**f]
+                    .as_ref()
+                    .is_some_and(|p| p.analysis.pattern.is_some())
+            })
+            .max_by_key(|f| (matched[**f][c].len(), std::cmp::Reverse(**f)))
+    {
+        let filter = &graph.filters[best];
+        if let Some(p) = &parsed[best] {
+            ctx.push(scoped(misses_events(
+                ctx,
+                control,
+                filter,
+                p,
+                &missing,
+                required.len(),
+                intended.len() == 1,
+            )));
+        }
+    }
+}
+
+fn control_missing(graph: &Graph, ctx: &Context, control: &Control) -> Finding {
+    let mut f = finding(
+        "",
+        "control-missing",
+        Level::parse(&control.severity).unwrap_or(Level::Error),
+        format!(
+            "no metric filter on the CloudTrail log group catches {}: {} goes unnoticed",
+            control.id,
+            control
+                .title
+                .trim_end_matches(" are monitored")
+                .trim_end_matches(" is monitored")
+                .to_lowercase()
+        ),
+        None,
+    );
+    let trail = graph.trails.iter().find(|t| t.log_group != Target::Missing);
+    f.location = match trail.map(|t| &t.log_group) {
+        Some(Target::Resolved(i)) => ctx.block_head(graph.log_groups[*i].instance),
+        _ => trail.and_then(|t| ctx.attribute(t.instance, "cloud_watch_logs_group_arn")),
+    };
+    f.resource = trail.map(|t| t.instance.address.clone());
+    f.help = Some(format!(
+        "add an `aws_cloudwatch_log_metric_filter` on the trail's log group with `pattern = {:?}`, an alarm on its metric and an SNS topic with a subscription (`trailwatch explain {}`)",
+        control.pattern.trim(),
+        control.id
+    ));
+    f
+}
+
+/// Replaces the whole `pattern` attribute with `pattern` (as a heredoc, so quotes need
+/// no escaping).
+fn pattern_fix(ctx: &Context, filter: &Filter, pattern: &str, description: &str) -> Option<Fix> {
+    let location = ctx.attribute(filter.instance, "pattern")?;
+    filter.instance.attribute_spans.get("pattern")?;
+    Some(Fix {
+        description: description.to_string(),
+        location,
+        replacement: format!("<<-PATTERN\n    {pattern}\n  PATTERN"),
+    })
+}
+
+/// `$.eventName = X` comparisons whose X is no known event but close to one.
+fn typos<'p>(pattern: &'p Pattern, ctx: &Context) -> Vec<(&'p str, crate::pattern::Span, String)> {
+    let mut out = Vec::new();
+    if let Pattern::Json(json) = pattern {
+        walk(&json.expr, &mut |cmp| {
+            if cmp.selector.path() != "$.eventName" {
+                return;
+            }
+            if let Test::Compare {
+                op: Op::Eq,
+                value: PValue::Str { text, span },
+                ..
+            } = &cmp.test
+                && !text.contains('*')
+                && !ctx.events.contains(text)
+                && let Some(near) = ctx
+                    .events
+                    .iter()
+                    .filter(|e| distance(text, e) <= 2)
+                    .min_by_key(|e| distance(text, e))
+            {
+                out.push((text.as_str(), *span, near.clone()));
+            }
+        });
+    }
+    out
+}
+
+fn misses_events(
+    ctx: &Context,
+    control: &Control,
+    filter: &Filter,
+    p: &Parsed,
+    missing: &[&str],
+    total: usize,
+    single: bool,
+) -> Finding {
+    let instance = filter.instance;
+    let Some(pattern) = &p.analysis.pattern else {
+        return finding(
+            "",
+            "pattern-misses-events",
+            Level::Error,
+            String::new(),
+            Some(instance),
+        );
+    };
+    let list = if missing.len() == total {
+        format!("any of the {total} required events")
+    } else {
+        format!(
+            "{} of {total} required events: {}",
+            missing.len(),
+            missing.join(", ")
+        )
+    };
+    let lint = p
+        .analysis
+        .diagnostics
+        .iter()
+        .find(|d| d.severity == Severity::Error);
+    let typos = typos(pattern, ctx);
+    let mut message = format!(
+        "the pattern of filter `{}` does not match {list}, so the {} alarm never fires for them",
+        instance.address, control.id
+    );
+    let mut f = finding(
+        "",
+        "pattern-misses-events",
+        Level::Error,
+        String::new(),
+        Some(instance),
+    );
+    if let Some((typo, span, near)) = typos.first() {
+        message.push_str(&format!(
+            "; `{typo}` is not a CloudTrail event name — did you mean `{near}`?"
+        ));
+        f.location = ctx.in_string(&p.text, span.range(), instance, "pattern");
+        if let Some(location) = f
+            .location
+            .clone()
+            .filter(|_| p.text.source_of(span.start).is_some())
+        {
+            f.fix = Some(Fix {
+                description: format!("correct the event name to `{near}`"),
+                location,
+                replacement: format!("\"{near}\""),
+            });
+        }
+    } else if let Some(d) = lint {
+        message.push_str(&format!(": {}", d.message));
+        f.location = ctx.in_string(&p.text, d.span.range(), instance, "pattern");
+        for other in p
+            .analysis
+            .diagnostics
+            .iter()
+            .filter(|o| o.severity == Severity::Error && *o != d)
+        {
+            if let Some(location) = ctx.in_string(&p.text, other.span.range(), instance, "pattern")
+            {
+                f.related.push(Related {
+                    location,
+                    message: other.message.clone(),
+                });
+            }
+        }
+        f.help = d.help.clone();
+        if let Some(fixed) = &d.fix {
+            f.fix = pattern_fix(ctx, filter, fixed, "use the JSON pattern");
+        }
+    } else {
+        f.location = ctx.attribute(instance, "pattern");
+    }
+    if f.fix.is_none() && single {
+        f.fix = pattern_fix(
+            ctx,
+            filter,
+            control.pattern.trim(),
+            &format!("use the recommended {} pattern", control.id),
+        );
+    }
+    if f.help.is_none() {
+        f.help = Some(format!(
+            "`trailwatch explain {}` lists the events and the recommended pattern",
+            control.id
+        ));
+    }
+    f.message = message;
+    f
+}
+
+/// A working filter that also matches events the control should not fire on.
+fn noisy(
+    graph: &Graph,
+    ctx: &mut Context,
+    control: &Control,
+    parsed: &[Option<Parsed>],
+    placement: &[OnTrail],
+    links: &[FilterLink],
+) {
+    let benign = events(&control.should_not_match);
+    for (f, filter) in graph.filters.iter().enumerate() {
+        if placement[f] == OnTrail::No || links[f].state == State::Broken {
+            continue;
+        }
+        let Some(pattern) = parsed[f].as_ref().and_then(|p| p.analysis.pattern.as_ref()) else {
+            continue;
+        };
+        let required = events(&control.must_match);
+        if !required.iter().any(|(_, e)| pattern.matches(e)) {
+            continue;
+        }
+        let hits: Vec<&str> = benign
+            .iter()
+            .filter(|(_, e)| pattern.matches(e))
+            .map(|(n, _)| n.as_str())
+            .collect();
+        if hits.is_empty() {
+            continue;
+        }
+        let mut n = finding(
+            &control.id,
+            "pattern-noisy",
+            Level::Note,
+            format!(
+                "the pattern of filter `{}` also matches {} — the {} alarm will fire on these too",
+                filter.instance.address,
+                hits.join(", "),
+                control.id
+            ),
+            Some(filter.instance),
+        );
+        n.control = Some(control.id.clone());
+        n.location = ctx.attribute(filter.instance, "pattern");
+        n.help = Some(format!(
+            "the recommended pattern excludes them: {}",
+            control.pattern.trim()
+        ));
+        ctx.push(n);
+    }
+}

@@ -1,0 +1,524 @@
+//! The links after the filter: metric value, the alarm on the metric, whether it can fire
+//! on one event, and whether it notifies a topic somebody subscribes to.
+
+use super::context::{Context, finding};
+use crate::model::{Action, Alarm, Filter, Graph, Metric, Target, WatchedMetric};
+use crate::report::distance;
+use crate::rules::{Control, Finding, Level, Related};
+
+/// Whether a filter's events reach a human.
+#[derive(Debug, Clone, PartialEq)]
+pub enum State {
+    Working,
+    /// Depends on something outside the configuration or unknown before apply.
+    Unverifiable(String),
+    Broken,
+}
+
+/// A filter's downstream state, and the defects found on the way (their rule id is set
+/// by the coverage check to the control the filter serves).
+#[derive(Debug, Clone)]
+pub struct FilterLink {
+    pub state: State,
+    pub problems: Vec<Finding>,
+    pub notes: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Same {
+    Yes,
+    No,
+    Maybe,
+}
+
+fn same_metric(a: &Metric, b: &Metric) -> Same {
+    match (&a.namespace, &b.namespace, &a.name, &b.name) {
+        (Ok(an), Ok(bn), Ok(a), Ok(b)) => {
+            if an == bn && a == b {
+                Same::Yes
+            } else {
+                Same::No
+            }
+        }
+        _ => Same::Maybe,
+    }
+}
+
+fn describe(metric: &Metric) -> String {
+    format!(
+        "`{}` in namespace `{}`",
+        metric.name.as_deref().unwrap_or("?"),
+        metric.namespace.as_deref().unwrap_or("?")
+    )
+}
+
+/// A near miss: the same name in another namespace, or a similar name in the same one.
+fn near_miss(filter: &Metric, alarm: &Metric) -> Option<String> {
+    let (Ok(fns), Ok(fname), Ok(ans), Ok(aname)) = (
+        &filter.namespace,
+        &filter.name,
+        &alarm.namespace,
+        &alarm.name,
+    ) else {
+        return None;
+    };
+    if fname == aname && fns != ans {
+        return Some(format!(
+            "namespace differs: the alarm uses `{ans}`, the filter publishes to `{fns}`"
+        ));
+    }
+    let close = distance(fname, aname) <= (fname.len().max(aname.len()) / 3).max(2)
+        || aname.ends_with(fname.as_str())
+        || fname.ends_with(aname.as_str());
+    if fns == ans && fname != aname && close {
+        return Some(format!(
+            "metric name differs: the alarm watches `{aname}`, the filter publishes `{fname}`"
+        ));
+    }
+    None
+}
+
+#[derive(Debug, Clone)]
+enum Notify {
+    Ok,
+    Unverifiable(String),
+    Broken(Box<Finding>),
+}
+
+/// Whether an alarm's actions reach a subscribed SNS topic. Topic defects are reported
+/// once, under their own rule ids.
+fn notify(alarm: &Alarm, graph: &Graph, ctx: &mut Context) -> Notify {
+    let instance = alarm.instance;
+    let broken = |ctx: &Context, path: &str, message: String, help: &str| {
+        let mut f = finding(
+            "",
+            "alarm-no-actions",
+            Level::Error,
+            message,
+            Some(instance),
+        );
+        f.location = ctx.attribute(instance, path);
+        f.help = Some(help.to_string());
+        Notify::Broken(Box::new(f))
+    };
+    if alarm.actions_enabled == Some(false) {
+        return broken(
+            ctx,
+            "actions_enabled",
+            format!(
+                "alarm `{}` has `actions_enabled = false`: it changes state but notifies nobody",
+                instance.address
+            ),
+            "remove `actions_enabled = false`",
+        );
+    }
+    if let Some(reason) = &alarm.actions_unknown {
+        return Notify::Unverifiable(format!(
+            "the actions of alarm `{}` are not known before apply: {reason}",
+            instance.address
+        ));
+    }
+    if alarm.no_actions {
+        return broken(
+            ctx,
+            "alarm_actions",
+            format!(
+                "alarm `{}` has no `alarm_actions`: when it fires, nobody is told",
+                instance.address
+            ),
+            "set `alarm_actions = [aws_sns_topic.security_alerts.arn]`",
+        );
+    }
+    let mut unverifiable = None;
+    let mut topic_problem = None;
+    for action in &alarm.actions {
+        match action {
+            Action::Topic(Target::Resolved(t)) => {
+                let topic = &graph.topics[*t];
+                let subscribed = graph
+                    .subscriptions
+                    .iter()
+                    .any(|s| s.topic == Target::Resolved(*t));
+                let managed_key = topic.kms_key.as_deref() == Some("alias/aws/sns");
+                if subscribed && !managed_key {
+                    return Notify::Ok;
+                }
+                topic_problem = Some(topic.instance.address.clone());
+            }
+            Action::Topic(Target::External(arn)) => {
+                unverifiable = Some(format!(
+                    "alarm `{}` notifies `{arn}`, a topic outside this configuration whose subscribers cannot be checked",
+                    instance.address
+                ));
+            }
+            Action::Topic(Target::Unknown(reason)) => {
+                unverifiable = Some(format!(
+                    "alarm `{}` notifies a topic that is not known before apply: {reason}",
+                    instance.address
+                ));
+            }
+            Action::Topic(Target::Missing) | Action::NotSns(_) => {}
+        }
+    }
+    if let Some(reason) = unverifiable {
+        return Notify::Unverifiable(reason);
+    }
+    if let Some(topic) = topic_problem {
+        let mut f = finding(
+            "",
+            "alarm-no-actions",
+            Level::Error,
+            format!(
+                "alarm `{}` notifies topic `{topic}`, which cannot deliver to anyone",
+                instance.address
+            ),
+            Some(instance),
+        );
+        f.location = ctx.attribute(instance, "alarm_actions");
+        f.help = Some("see the topic's own finding".to_string());
+        return Notify::Broken(Box::new(f));
+    }
+    broken(
+        ctx,
+        "alarm_actions",
+        format!(
+            "alarm `{}` has no SNS topic among its actions: nobody is told",
+            instance.address
+        ),
+        "add an SNS topic ARN to `alarm_actions`",
+    )
+}
+
+/// Topic defects, once per topic that monitoring alarms notify.
+fn check_topics(graph: &Graph, ctx: &mut Context) {
+    for (t, topic) in graph.topics.iter().enumerate() {
+        let used = graph
+            .alarms
+            .iter()
+            .any(|a| a.actions.contains(&Action::Topic(Target::Resolved(t))));
+        if !used {
+            continue;
+        }
+        let instance = topic.instance;
+        if !graph
+            .subscriptions
+            .iter()
+            .any(|s| s.topic == Target::Resolved(t))
+        {
+            let mut f = finding(
+                "topic-no-subscription",
+                "topic-no-subscription",
+                Level::Error,
+                format!(
+                    "topic `{}` has no subscription: alarms publish to it and nobody receives them",
+                    instance.address
+                ),
+                Some(instance),
+            );
+            f.location = ctx.block_head(instance);
+            f.help = Some("add an `aws_sns_topic_subscription` for this topic".to_string());
+            ctx.push(f);
+        }
+        if topic.kms_key.as_deref() == Some("alias/aws/sns") {
+            let mut f = finding(
+                "topic-aws-managed-key",
+                "topic-aws-managed-key",
+                Level::Error,
+                format!(
+                    "topic `{}` is encrypted with the AWS-managed key `alias/aws/sns`, which CloudWatch cannot use: every alarm notification fails",
+                    instance.address
+                ),
+                Some(instance),
+            );
+            f.location = ctx.attribute(instance, "kms_master_key_id");
+            f.help = Some("use a customer-managed KMS key whose policy allows `cloudwatch.amazonaws.com` (kms:Decrypt, kms:GenerateDataKey*)".to_string());
+            ctx.push(f);
+        }
+    }
+}
+
+/// Why the alarm cannot fire on one event through this metric, if it cannot.
+fn cannot_fire(
+    alarm: &Alarm,
+    watched: &WatchedMetric,
+    filter: &Filter,
+    ctx: &Context,
+) -> Option<Finding> {
+    let instance = alarm.instance;
+    let value = filter.value.unwrap_or(1.0);
+    let stat = watched.stat.as_deref().or(alarm.statistic.as_deref());
+    let stat_path = if watched.stat.is_some() {
+        watched.path.replace("metric_name", "stat")
+    } else {
+        "statistic".to_string()
+    };
+    let problem = |path: &str, message: String, help: &str| {
+        let mut f = finding(
+            "",
+            "alarm-cannot-fire",
+            Level::Error,
+            message,
+            Some(instance),
+        );
+        f.location = ctx.attribute(instance, path);
+        f.help = Some(help.to_string());
+        Some(f)
+    };
+    let diluted = filter.default_value.is_some() && matches!(stat, Some("Average" | "Minimum"));
+    if diluted {
+        return problem(
+            &stat_path,
+            format!(
+                "alarm `{}` uses `{}` while the metric has a default value: the zeros published in quiet periods pull the statistic below the threshold, so single events are hidden",
+                instance.address,
+                stat.unwrap_or_default()
+            ),
+            "use `statistic = \"Sum\"`",
+        );
+    }
+    let observed = match stat {
+        Some("SampleCount") => 1.0,
+        _ => value,
+    };
+    if let (Some(threshold), Some(comparison)) = (alarm.threshold, alarm.comparison.as_deref()) {
+        let fires = match comparison {
+            "GreaterThanOrEqualToThreshold" => Some(observed >= threshold),
+            "GreaterThanThreshold" => Some(observed > threshold),
+            "LessThanThreshold"
+            | "LessThanOrEqualToThreshold"
+            | "LessThanLowerOrGreaterThanUpperThreshold"
+            | "LessThanLowerThreshold" => Some(false),
+            _ => None,
+        };
+        if fires == Some(false) {
+            let path = if comparison.starts_with("Less") {
+                "comparison_operator"
+            } else {
+                "threshold"
+            };
+            return problem(
+                path,
+                format!(
+                    "alarm `{}` fires when the metric is {comparison} {threshold}, but one matching event makes it {observed}: a single event never fires it",
+                    instance.address
+                ),
+                "use `threshold = 1` with `comparison_operator = \"GreaterThanOrEqualToThreshold\"`",
+            );
+        }
+    }
+    let periods = alarm.evaluation_periods.unwrap_or(1.0);
+    let datapoints = alarm.datapoints_to_alarm.unwrap_or(periods);
+    if datapoints > 1.0 {
+        let path = if alarm.datapoints_to_alarm.is_some() {
+            "datapoints_to_alarm"
+        } else {
+            "evaluation_periods"
+        };
+        return problem(
+            path,
+            format!(
+                "alarm `{}` needs {datapoints} breaching periods before it fires: one event in one period never fires it",
+                instance.address
+            ),
+            "use `evaluation_periods = 1` (or `datapoints_to_alarm = 1`)",
+        );
+    }
+    let period = watched.period.or(alarm.period);
+    if let Some(period) = period.filter(|p| *p > 86_400.0) {
+        let mut f = problem(
+            if watched.period.is_some() {
+                "metric_query[0].metric[0].period"
+            } else {
+                "period"
+            },
+            format!(
+                "alarm `{}` evaluates periods of {period} seconds: an event is reported more than a day late",
+                instance.address
+            ),
+            "use `period = 300`",
+        )?;
+        f.level = Level::Warning;
+        return Some(f);
+    }
+    None
+}
+
+/// Analyses every filter's downstream chain, and reports alarms that watch nothing.
+pub fn analyze(graph: &Graph, ctx: &mut Context, _controls: &[&Control]) -> Vec<FilterLink> {
+    check_topics(graph, ctx);
+    let notifies: Vec<Notify> = graph.alarms.iter().map(|a| notify(a, graph, ctx)).collect();
+    let mut links = Vec::with_capacity(graph.filters.len());
+    for filter in &graph.filters {
+        let instance = filter.instance;
+        let mut problems = Vec::new();
+        let mut notes = Vec::new();
+        let mut state = State::Broken;
+        if let Some(v) = filter.value.filter(|v| *v <= 0.0) {
+            let mut f = finding(
+                "",
+                "metric-value-not-positive",
+                Level::Error,
+                format!(
+                    "filter `{}` publishes {v} for each matching event, so the metric never rises and no alarm can fire",
+                    instance.address
+                ),
+                Some(instance),
+            );
+            f.location = ctx.attribute(instance, "metric_transformation[0].value");
+            f.help = Some("use `value = \"1\"`".to_string());
+            problems.push(f);
+            links.push(FilterLink {
+                state,
+                problems,
+                notes,
+            });
+            continue;
+        }
+        let Some(metric) = &filter.metric else {
+            links.push(FilterLink {
+                state,
+                problems,
+                notes,
+            });
+            continue;
+        };
+        let mut watchers = 0;
+        let mut near = Vec::new();
+        for (a, alarm) in graph.alarms.iter().enumerate() {
+            for watched in &alarm.metrics {
+                match same_metric(metric, &watched.metric) {
+                    Same::No => {
+                        if let Some(why) = near_miss(metric, &watched.metric)
+                            && let Some(location) = ctx.attribute(alarm.instance, &watched.path)
+                        {
+                            near.push(Related {
+                                location,
+                                message: format!("alarm `{}`: {why}", alarm.instance.address),
+                            });
+                        }
+                        continue;
+                    }
+                    Same::Maybe => {
+                        let reason = format!(
+                            "cannot tell whether alarm `{}` watches the metric of filter `{}`: {}",
+                            alarm.instance.address,
+                            instance.address,
+                            [
+                                &metric.name,
+                                &metric.namespace,
+                                &watched.metric.name,
+                                &watched.metric.namespace
+                            ]
+                            .iter()
+                            .find_map(|r| r.as_ref().err().cloned())
+                            .unwrap_or_default()
+                        );
+                        if state == State::Broken {
+                            state = State::Unverifiable(reason);
+                        }
+                        continue;
+                    }
+                    Same::Yes => {}
+                }
+                watchers += 1;
+                if let Some(f) = cannot_fire(alarm, watched, filter, ctx) {
+                    if f.level == Level::Warning {
+                        notes.push(f);
+                    } else {
+                        problems.push(f);
+                        continue;
+                    }
+                }
+                match &notifies[a] {
+                    Notify::Ok => state = State::Working,
+                    Notify::Unverifiable(reason) => {
+                        if state != State::Working {
+                            state = State::Unverifiable(reason.clone());
+                        }
+                    }
+                    Notify::Broken(f) => problems.push((**f).clone()),
+                }
+            }
+        }
+        if watchers == 0 && state == State::Broken {
+            let mut f = finding(
+                "",
+                "filter-metric-without-alarm",
+                Level::Error,
+                format!(
+                    "no alarm watches metric {} that filter `{}` publishes: matching events are counted and nobody is told",
+                    describe(metric),
+                    instance.address
+                ),
+                Some(instance),
+            );
+            f.location = ctx.attribute(instance, "metric_transformation[0].name");
+            f.help = Some(match near.first() {
+                Some(r) => format!("{}; make the alarm's `metric_name` and `namespace` equal the filter's (reference them instead of repeating literals)", r.message),
+                None => "add an `aws_cloudwatch_metric_alarm` with the same `metric_name` and `namespace`".to_string(),
+            });
+            f.related = near;
+            problems.push(f);
+        }
+        if state == State::Working {
+            problems.clear();
+        }
+        links.push(FilterLink {
+            state,
+            problems,
+            notes,
+        });
+    }
+    report_orphan_alarms(graph, ctx);
+    links
+}
+
+/// Alarms whose metric no filter publishes, when they look like monitoring alarms (their
+/// namespace is one the filters use, or their metric name is close to a filter's).
+fn report_orphan_alarms(graph: &Graph, ctx: &mut Context) {
+    let published: Vec<&Metric> = graph
+        .filters
+        .iter()
+        .filter_map(|f| f.metric.as_ref())
+        .collect();
+    for alarm in &graph.alarms {
+        for watched in &alarm.metrics {
+            let (Ok(namespace), Ok(name)) = (&watched.metric.namespace, &watched.metric.name)
+            else {
+                continue;
+            };
+            if published
+                .iter()
+                .any(|m| same_metric(m, &watched.metric) != Same::No)
+            {
+                continue;
+            }
+            let related_filter = published
+                .iter()
+                .find_map(|m| near_miss(m, &watched.metric).map(|why| (m, why)));
+            let monitoring_namespace = published
+                .iter()
+                .any(|m| m.namespace.as_deref() == Ok(namespace.as_str()));
+            if related_filter.is_none() && !monitoring_namespace {
+                continue;
+            }
+            let instance = alarm.instance;
+            let mut f = finding(
+                "alarm-metric-not-published",
+                "alarm-metric-not-published",
+                Level::Error,
+                format!(
+                    "alarm `{}` watches metric `{name}` in namespace `{namespace}`, which no metric filter publishes: it never receives data",
+                    instance.address
+                ),
+                Some(instance),
+            );
+            f.location = ctx.attribute(instance, &watched.path);
+            f.help = Some(match &related_filter {
+                Some((_, why)) => format!("{why}; use the filter's name and namespace"),
+                None => "use the `metric_transformation` name and namespace of the filter this alarm is for".to_string(),
+            });
+            ctx.push(f);
+        }
+    }
+}

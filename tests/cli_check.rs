@@ -1,0 +1,99 @@
+//! `trailwatch check` through the real binary: formats, exit codes, options.
+
+use std::process::Command;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn trailwatch(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_trailwatch"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the trailwatch binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+const SEED: &str = "testdata/terraform/heredoc_seed";
+
+#[test]
+fn seed_heredoc_breaks_iam_policy_changes_inside_the_heredoc() {
+    let run = trailwatch(&["check", SEED, "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON report");
+    let findings = report["findings"].as_array().expect("findings");
+    let iam = findings
+        .iter()
+        .find(|f| f["rule"] == "iam-policy-changes" && f["defect"] == "pattern-misses-events")
+        .expect("iam-policy-changes is reported broken");
+    // Line 23 is the first line of the heredoc body, inside `<<PATTERN`.
+    assert_eq!(iam["location"]["path"], "main.tf");
+    assert_eq!(iam["location"]["line"], 23);
+    assert!(iam["message"].as_str().unwrap_or("").contains("double quotes"));
+    assert!(iam["fix"]["replacement"].as_str().unwrap_or("").contains("{ $.eventName = \"DeleteGroupPolicy\""));
+    assert!(findings.iter().any(|f| f["rule"] == "topic-aws-managed-key"));
+    assert_eq!(report["controls"]["iam-policy-changes"], "fail");
+}
+
+#[test]
+fn human_json_sarif_and_github_snapshots() {
+    for format in ["human", "json", "sarif", "github"] {
+        let run = trailwatch(&["check", SEED, "--format", format]);
+        assert_eq!(run.code, 1);
+        insta::assert_snapshot!(format!("seed-{format}"), run.stdout);
+    }
+}
+
+#[test]
+fn sarif_is_2_1_0_with_rules_and_fingerprints() {
+    let run = trailwatch(&["check", SEED, "--format", "sarif", "--sarif-category", "trailwatch/infra"]);
+    let sarif: serde_json::Value = serde_json::from_str(&run.stdout).expect("SARIF is JSON");
+    assert_eq!(sarif["version"], "2.1.0");
+    let run0 = &sarif["runs"][0];
+    assert_eq!(run0["automationDetails"]["id"], "trailwatch/infra/");
+    let rules = run0["tool"]["driver"]["rules"].as_array().expect("rules");
+    assert!(rules.len() >= 16);
+    for result in run0["results"].as_array().expect("results") {
+        let index = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        assert!(result["partialFingerprints"]["trailwatchFingerprint/v1"].is_string());
+        assert_eq!(result["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    }
+}
+
+#[test]
+fn fail_on_and_rule_selection() {
+    assert_eq!(trailwatch(&["check", SEED, "--fail-on", "never"]).code, 0);
+    let only = trailwatch(&["check", SEED, "--rule", "topic-aws-managed-key", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&only.stdout).expect("JSON");
+    let rules: Vec<&str> = report["findings"].as_array().expect("findings").iter().filter_map(|f| f["rule"].as_str()).collect();
+    assert_eq!(rules, ["topic-aws-managed-key"]);
+    let typo = trailwatch(&["check", SEED, "--rule", "iam-policy-change"]);
+    assert_eq!(typo.code, 2);
+    assert!(typo.stderr.contains("did you mean `iam-policy-changes`"));
+    let profile = trailwatch(&["check", SEED, "--profile", "cis-9.9"]);
+    assert_eq!(profile.code, 2);
+    assert!(profile.stderr.contains("cis-1.2"), "{}", profile.stderr);
+}
+
+#[test]
+fn missing_path_is_a_usage_error() {
+    let run = trailwatch(&["check", "testdata/does-not-exist"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("testdata/does-not-exist: no such file or directory"));
+}
+
+#[test]
+fn output_is_deterministic() {
+    let a = trailwatch(&["check", "testdata", "--format", "sarif"]);
+    let b = trailwatch(&["check", "testdata", "--format", "sarif"]);
+    assert_eq!(a.stdout, b.stdout);
+}
