@@ -37,9 +37,23 @@ fn seed_heredoc_breaks_iam_policy_changes_inside_the_heredoc() {
     // Line 23 is the first line of the heredoc body, inside `<<PATTERN`.
     assert_eq!(iam["location"]["path"], "main.tf");
     assert_eq!(iam["location"]["line"], 23);
-    assert!(iam["message"].as_str().unwrap_or("").contains("double quotes"));
-    assert!(iam["fix"]["replacement"].as_str().unwrap_or("").contains("{ $.eventName = \"DeleteGroupPolicy\""));
-    assert!(findings.iter().any(|f| f["rule"] == "topic-aws-managed-key"));
+    assert!(
+        iam["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("double quotes")
+    );
+    assert!(
+        iam["fix"]["replacement"]
+            .as_str()
+            .unwrap_or("")
+            .contains("{ $.eventName = \"DeleteGroupPolicy\"")
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["rule"] == "topic-aws-managed-key")
+    );
     assert_eq!(report["controls"]["iam-policy-changes"], "fail");
 }
 
@@ -54,7 +68,14 @@ fn human_json_sarif_and_github_snapshots() {
 
 #[test]
 fn sarif_is_2_1_0_with_rules_and_fingerprints() {
-    let run = trailwatch(&["check", SEED, "--format", "sarif", "--sarif-category", "trailwatch/infra"]);
+    let run = trailwatch(&[
+        "check",
+        SEED,
+        "--format",
+        "sarif",
+        "--sarif-category",
+        "trailwatch/infra",
+    ]);
     let sarif: serde_json::Value = serde_json::from_str(&run.stdout).expect("SARIF is JSON");
     assert_eq!(sarif["version"], "2.1.0");
     let run0 = &sarif["runs"][0];
@@ -65,16 +86,31 @@ fn sarif_is_2_1_0_with_rules_and_fingerprints() {
         let index = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
         assert_eq!(rules[index]["id"], result["ruleId"]);
         assert!(result["partialFingerprints"]["trailwatchFingerprint/v1"].is_string());
-        assert_eq!(result["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        assert_eq!(
+            result["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"],
+            "%SRCROOT%"
+        );
     }
 }
 
 #[test]
 fn fail_on_and_rule_selection() {
     assert_eq!(trailwatch(&["check", SEED, "--fail-on", "never"]).code, 0);
-    let only = trailwatch(&["check", SEED, "--rule", "topic-aws-managed-key", "--format", "json"]);
+    let only = trailwatch(&[
+        "check",
+        SEED,
+        "--rule",
+        "topic-aws-managed-key",
+        "--format",
+        "json",
+    ]);
     let report: serde_json::Value = serde_json::from_str(&only.stdout).expect("JSON");
-    let rules: Vec<&str> = report["findings"].as_array().expect("findings").iter().filter_map(|f| f["rule"].as_str()).collect();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
     assert_eq!(rules, ["topic-aws-managed-key"]);
     let typo = trailwatch(&["check", SEED, "--rule", "iam-policy-change"]);
     assert_eq!(typo.code, 2);
@@ -88,7 +124,10 @@ fn fail_on_and_rule_selection() {
 fn missing_path_is_a_usage_error() {
     let run = trailwatch(&["check", "testdata/does-not-exist"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("testdata/does-not-exist: no such file or directory"));
+    assert!(
+        run.stderr
+            .contains("testdata/does-not-exist: no such file or directory")
+    );
 }
 
 #[test]

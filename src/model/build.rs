@@ -220,9 +220,16 @@ fn alarm<'a>(instance: &'a Instance, topics: &[Topic]) -> Alarm<'a> {
                 if may_be_sns(item) {
                     actions.push(Action::Topic(topic(item, topics)));
                 } else {
-                    actions.push(Action::NotSns(
-                        item.as_str().unwrap_or_default().to_string(),
-                    ));
+                    let named = item
+                        .as_str()
+                        .map(str::to_string)
+                        .or_else(|| {
+                            super::resolve::references(item)
+                                .first()
+                                .map(|r| r.to_string())
+                        })
+                        .unwrap_or_default();
+                    actions.push(Action::NotSns(named));
                 }
             }
         }

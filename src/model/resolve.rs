@@ -106,10 +106,30 @@ pub fn topic(value: &Value, topics: &[Topic]) -> Target {
     }
 }
 
-/// True for an SNS topic ARN, or a value that may be one (references, unknowns).
+/// True for an SNS topic ARN, or a value that may be one: an unknown, or a reference to
+/// an `aws_sns_topic` (a reference to an Auto Scaling policy is not).
 pub fn may_be_sns(value: &Value) -> bool {
-    match value.as_str() {
-        Some(arn) => arn.starts_with("arn:") && arn.split(':').nth(2) == Some("sns"),
-        None => true,
+    if let Some(arn) = value.as_str() {
+        return arn.starts_with("arn:") && arn.split(':').nth(2) == Some("sns");
+    }
+    let refs = references(value);
+    refs.is_empty()
+        || refs
+            .iter()
+            .any(|r| resource_type(&r.address) == "aws_sns_topic")
+}
+
+/// `aws_sns_topic` in `module.m.aws_sns_topic.alerts["k"]`.
+pub fn resource_type(address: &str) -> &str {
+    let mut parts = address.split('.');
+    loop {
+        match parts.next() {
+            Some("module") => {
+                parts.next();
+            }
+            Some("data") => return parts.next().unwrap_or_default(),
+            Some(kind) => return kind,
+            None => return "",
+        }
     }
 }

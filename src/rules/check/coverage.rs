@@ -64,6 +64,30 @@ fn keywords(control: &Control) -> BTreeSet<String> {
     out
 }
 
+/// The filter's resource name, `name` and metric name, lower-case with `-` separators
+/// (`iam_policy_changes` → `iam-policy-changes`).
+fn name_hints(filter: &Filter) -> Vec<String> {
+    let normalize = |s: &str| {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect::<String>()
+    };
+    let mut names = vec![normalize(&filter.instance.name)];
+    if let Some(name) = filter.instance.get("name").and_then(|v| v.as_str()) {
+        names.push(normalize(name));
+    }
+    if let Some(Ok(name)) = filter.metric.as_ref().map(|m| &m.name) {
+        names.push(normalize(name));
+    }
+    names
+}
+
 fn walk<'a>(expr: &'a Expr, f: &mut impl FnMut(&'a crate::pattern::ast::Comparison)) {
     match expr {
         Expr::And(items, _) | Expr::Or(items, _) => items.iter().for_each(|i| walk(i, f)),
@@ -193,7 +217,11 @@ pub fn check(
                 .collect();
             let best = hits.iter().copied().max().unwrap_or(0);
             if best == 0 {
-                return BTreeSet::new();
+                // Nothing in the pattern says what it is for: its names may.
+                let names = name_hints(&graph.filters[f]);
+                return (0..selected.len())
+                    .filter(|c| names.iter().any(|n| n.contains(&selected[*c].id)))
+                    .collect();
             }
             (0..selected.len()).filter(|c| hits[*c] == best).collect()
         })
@@ -217,19 +245,11 @@ pub fn check(
             ControlStatus::Pass
         } else if possible == all && !all.is_empty() {
             for f in &intended {
-                if let State::Unverifiable(reason) = &links[*f].state {
-                    let filter = &graph.filters[*f];
-                    let mut n = finding(
-                        &control.id,
-                        "unverifiable",
-                        Level::Note,
-                        format!("{}: {reason}", control.id),
-                        Some(filter.instance),
-                    );
-                    n.control = Some(control.id.clone());
-                    n.location = ctx.block_head(filter.instance);
-                    n.help = Some("supply the value (`--var`, `--var-file`, `--plan`) or declare it in `.trailwatch.toml`".to_string());
-                    ctx.push(n);
+                for note in &links[*f].unverifiable {
+                    let mut note = note.clone();
+                    note.rule = control.id.clone();
+                    note.control = Some(control.id.clone());
+                    ctx.push(note);
                 }
             }
             ControlStatus::Unverifiable
@@ -373,18 +393,23 @@ fn diagnose(
 }
 
 fn control_missing(graph: &Graph, ctx: &Context, control: &Control) -> Finding {
+    let events: Vec<&str> = control
+        .must_match
+        .iter()
+        .map(|s| s.event.as_str())
+        .collect();
+    let listed = if events.len() > 4 {
+        format!("{}, … ({} events)", events[..4].join(", "), events.len())
+    } else {
+        events.join(", ")
+    };
     let mut f = finding(
         "",
         "control-missing",
         Level::parse(&control.severity).unwrap_or(Level::Error),
         format!(
-            "no metric filter on the CloudTrail log group catches {}: {} goes unnoticed",
-            control.id,
-            control
-                .title
-                .trim_end_matches(" are monitored")
-                .trim_end_matches(" is monitored")
-                .to_lowercase()
+            "no metric filter on the CloudTrail log group covers `{}`: no alarm fires for {listed}",
+            control.id
         ),
         None,
     );

@@ -22,6 +22,8 @@ pub struct FilterLink {
     pub state: State,
     pub problems: Vec<Finding>,
     pub notes: Vec<Finding>,
+    /// Why the chain cannot be verified (notes at the unknown link), when it cannot.
+    pub unverifiable: Vec<Finding>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -81,7 +83,7 @@ fn near_miss(filter: &Metric, alarm: &Metric) -> Option<String> {
 #[derive(Debug, Clone)]
 enum Notify {
     Ok,
-    Unverifiable(String),
+    Unverifiable(Box<Finding>),
     Broken(Box<Finding>),
 }
 
@@ -113,10 +115,20 @@ fn notify(alarm: &Alarm, graph: &Graph, ctx: &mut Context) -> Notify {
         );
     }
     if let Some(reason) = &alarm.actions_unknown {
-        return Notify::Unverifiable(format!(
-            "the actions of alarm `{}` are not known before apply: {reason}",
-            instance.address
-        ));
+        let mut note = finding(
+            "",
+            "unverifiable",
+            Level::Note,
+            format!(
+                "the actions of alarm `{}` are not known before apply: {reason}",
+                instance.address
+            ),
+            Some(instance),
+        );
+        note.location = ctx.attribute(instance, "alarm_actions");
+        note.help =
+            Some("give the value (`--var`, `--var-file`), or check a plan JSON".to_string());
+        return Notify::Unverifiable(Box::new(note));
     }
     if alarm.no_actions {
         return broken(
@@ -161,7 +173,11 @@ fn notify(alarm: &Alarm, graph: &Graph, ctx: &mut Context) -> Notify {
         }
     }
     if let Some(reason) = unverifiable {
-        return Notify::Unverifiable(reason);
+        let mut note = finding("", "unverifiable", Level::Note, reason, Some(instance));
+        note.location = ctx.attribute(instance, "alarm_actions");
+        note.help =
+            Some("give the value (`--var`, `--var-file`), or check a plan JSON".to_string());
+        return Notify::Unverifiable(Box::new(note));
     }
     if let Some(topic) = topic_problem {
         let mut f = finding(
@@ -371,6 +387,7 @@ pub fn analyze(graph: &Graph, ctx: &mut Context, _controls: &[&Control]) -> Vec<
                 state,
                 problems,
                 notes,
+                unverifiable: Vec::new(),
             });
             continue;
         }
@@ -379,11 +396,13 @@ pub fn analyze(graph: &Graph, ctx: &mut Context, _controls: &[&Control]) -> Vec<
                 state,
                 problems,
                 notes,
+                unverifiable: Vec::new(),
             });
             continue;
         };
         let mut watchers = 0;
         let mut near = Vec::new();
+        let mut unverifiable = Vec::new();
         for (a, alarm) in graph.alarms.iter().enumerate() {
             for watched in &alarm.metrics {
                 match same_metric(metric, &watched.metric) {
@@ -414,6 +433,19 @@ pub fn analyze(graph: &Graph, ctx: &mut Context, _controls: &[&Control]) -> Vec<
                             .unwrap_or_default()
                         );
                         if state == State::Broken {
+                            let mut note = finding(
+                                "",
+                                "unverifiable",
+                                Level::Note,
+                                reason.clone(),
+                                Some(alarm.instance),
+                            );
+                            note.location = ctx.attribute(alarm.instance, &watched.path);
+                            note.help = Some(
+                                "give the value (`--var`, `--var-file`), or check a plan JSON"
+                                    .to_string(),
+                            );
+                            unverifiable.push(note);
                             state = State::Unverifiable(reason);
                         }
                         continue;
@@ -431,9 +463,10 @@ pub fn analyze(graph: &Graph, ctx: &mut Context, _controls: &[&Control]) -> Vec<
                 }
                 match &notifies[a] {
                     Notify::Ok => state = State::Working,
-                    Notify::Unverifiable(reason) => {
+                    Notify::Unverifiable(note) => {
                         if state != State::Working {
-                            state = State::Unverifiable(reason.clone());
+                            state = State::Unverifiable(note.message.clone());
+                            unverifiable.push((**note).clone());
                         }
                     }
                     Notify::Broken(f) => problems.push((**f).clone()),
@@ -467,6 +500,7 @@ pub fn analyze(graph: &Graph, ctx: &mut Context, _controls: &[&Control]) -> Vec<
             state,
             problems,
             notes,
+            unverifiable,
         });
     }
     report_orphan_alarms(graph, ctx);
