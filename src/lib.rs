@@ -3,6 +3,7 @@
 //! discover → terraform → model → pattern → rules → report.
 
 pub mod check;
+pub mod config;
 pub mod discover;
 pub mod model;
 pub mod pattern;

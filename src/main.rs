@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod cli;
 
@@ -31,8 +31,22 @@ enum Command {
         /// A rule id, e.g. `iam-policy-changes` (see `trailwatch rules`).
         rule: String,
     },
+    /// The configuration file (`.trailwatch.toml`).
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Show the evaluated Terraform resources the analyzer sees (values, references, locations).
     Inspect(cli::inspect::InspectArgs),
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Print the JSON schema of `.trailwatch.toml` (for editors and validators).
+    Schema,
 }
 
 fn main() -> ExitCode {
@@ -43,6 +57,19 @@ fn main() -> ExitCode {
         Command::Rules { markdown } => cli::rules::list(markdown),
         Command::Explain { rule } => cli::rules::explain(&rule),
         Command::Inspect(args) => cli::inspect::run(args),
+        Command::Config(ConfigCommand::Schema) => {
+            let schema = trailwatch::config::schema();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
+            0
+        }
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            clap_complete::generate(shell, &mut command, "trailwatch", &mut std::io::stdout());
+            0
+        }
     };
     ExitCode::from(code)
 }

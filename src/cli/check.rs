@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use trailwatch::config;
+use trailwatch::pattern::wildcard_matches;
 use trailwatch::report::{self, docs};
 use trailwatch::rules::check::CheckOptions;
 use trailwatch::rules::{Level, controls};
@@ -58,6 +60,10 @@ pub struct CheckArgs {
     /// SARIF `automationDetails.id`, to tell several uploads apart.
     #[arg(long)]
     pub sarif_category: Option<String>,
+    /// The configuration file (default: `.trailwatch.toml` found by walking up from the
+    /// first path).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
     /// Human output: findings only, no notes and no summary.
     #[arg(long, short)]
     pub quiet: bool,
@@ -68,6 +74,31 @@ fn usage(message: &str) -> u8 {
     2
 }
 
+/// Checks that each id names a rule; the error suggests the nearest one.
+fn check_ids<'a>(
+    ids: impl Iterator<Item = &'a String>,
+    known: &[String],
+    what: &str,
+) -> Result<(), String> {
+    for id in ids {
+        if !known.contains(id) {
+            return Err(match nearest(id, known.iter().map(String::as_str)) {
+                Some(near) => format!("{what}: unknown rule `{id}`; did you mean `{near}`?"),
+                None => format!("{what}: unknown rule `{id}`; `trailwatch rules` lists them"),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn load_config(args: &CheckArgs) -> Result<Option<config::Loaded>, String> {
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => args.paths.first().and_then(|p| config::find(p)),
+    };
+    path.map(|p| config::load(&p)).transpose()
+}
+
 pub fn run(args: CheckArgs) -> u8 {
     let controls = match controls() {
         Ok(c) => c,
@@ -76,8 +107,39 @@ pub fn run(args: CheckArgs) -> u8 {
             return 2;
         }
     };
-    let mut selected = Vec::new();
-    if let Some(name) = &args.profile {
+    for path in &args.paths {
+        if !path.exists() {
+            return usage(&format!("{}: no such file or directory", path.display()));
+        }
+    }
+    let loaded_config = match load_config(&args) {
+        Ok(c) => c,
+        Err(e) => return usage(&e),
+    };
+    let config = loaded_config
+        .as_ref()
+        .map(|l| l.config.clone())
+        .unwrap_or_default();
+    let config_dir = loaded_config.as_ref().map(|l| l.dir().to_path_buf());
+    let ids = docs::rule_ids(&controls);
+    let rules = if args.rules.is_empty() {
+        config.rules.clone()
+    } else {
+        args.rules.clone()
+    };
+    let config_name = loaded_config
+        .as_ref()
+        .map(|l| l.path.display().to_string())
+        .unwrap_or_default();
+    if let Err(e) = check_ids(args.rules.iter(), &ids, "--rule")
+        .and_then(|_| check_ids(config.rules.iter(), &ids, &config_name))
+        .and_then(|_| check_ids(config.disable.iter(), &ids, &config_name))
+        .and_then(|_| check_ids(config.severity.keys(), &ids, &config_name))
+    {
+        return usage(&e);
+    }
+    let mut selected: Vec<String> = controls.iter().map(|c| c.id.clone()).collect();
+    if let Some(name) = args.profile.as_ref().or(config.profile.as_ref()) {
         match trailwatch::check::profile(name, &controls) {
             Some(ids) => selected = ids,
             None => {
@@ -89,36 +151,10 @@ pub fn run(args: CheckArgs) -> u8 {
             }
         }
     }
-    let ids = docs::rule_ids(&controls);
-    for rule in &args.rules {
-        if !ids.contains(rule) {
-            return usage(&match nearest(rule, ids.iter().map(String::as_str)) {
-                Some(near) => format!("unknown rule `{rule}`; did you mean `{near}`?"),
-                None => format!("unknown rule `{rule}`; `trailwatch rules` lists them"),
-            });
-        }
+    if !rules.is_empty() {
+        selected.retain(|id| rules.contains(id));
     }
-    if !args.rules.is_empty() {
-        let control_rules: Vec<String> = args
-            .rules
-            .iter()
-            .filter(|r| controls.iter().any(|c| &&c.id == r))
-            .cloned()
-            .collect();
-        selected = if selected.is_empty() {
-            control_rules
-        } else {
-            selected
-                .into_iter()
-                .filter(|s| control_rules.contains(s))
-                .collect()
-        };
-    }
-    for path in &args.paths {
-        if !path.exists() {
-            return usage(&format!("{}: no such file or directory", path.display()));
-        }
-    }
+    selected.retain(|id| !config.disable.contains(id));
     let mut vars = Vec::new();
     for var in &args.vars {
         match var.split_once('=') {
@@ -126,26 +162,42 @@ pub fn run(args: CheckArgs) -> u8 {
             None => return usage(&format!("--var `{var}`: expected NAME=VALUE")),
         }
     }
-    for file in &args.var_files {
+    // Terraform's precedence: later files win, so the configuration's come first.
+    let mut var_files: Vec<PathBuf> = config
+        .var_files
+        .iter()
+        .map(|f| config_dir.as_ref().map_or(f.clone(), |d| d.join(f)))
+        .collect();
+    var_files.extend(args.var_files.iter().cloned());
+    for file in &var_files {
         if !file.is_file() {
-            return usage(&format!("--var-file {}: no such file", file.display()));
+            return usage(&format!("var file {}: no such file", file.display()));
         }
     }
-    let load = LoadOptions {
-        vars,
-        var_files: args.var_files.clone(),
-    };
+    let load = LoadOptions { vars, var_files };
     let options = CheckOptions {
         selected,
-        require: args.require,
-        cloudtrail_log_groups: Vec::new(),
+        require: args.require || config.require,
+        cloudtrail_log_groups: config.cloudtrail_log_groups.clone(),
+        subscribed_topics: config.subscribed_topics.clone(),
     };
     let mut report = trailwatch::check::check(&args.paths, &load, &options, &controls);
-    if !args.rules.is_empty() {
-        report.findings.retain(|f| {
-            args.rules.contains(&f.rule)
-                || f.control.as_ref().is_some_and(|c| args.rules.contains(c))
-        });
+    let scan_root = args
+        .paths
+        .first()
+        .filter(|p| p.is_dir())
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    report.findings.retain(|f| {
+        let named = |id: &String| f.rule == *id || f.control.as_ref() == Some(id);
+        (rules.is_empty() || rules.iter().any(named))
+            && !config.disable.iter().any(named)
+            && !excluded(f, &config.exclude, config_dir.as_deref(), &scan_root)
+    });
+    for f in &mut report.findings {
+        if let Some(level) = config.severity.get(&f.rule).and_then(|l| Level::parse(l)) {
+            f.level = level;
+        }
     }
     let text = match args.format {
         Format::Human => report::human::render(
@@ -177,4 +229,26 @@ pub fn run(args: CheckArgs) -> u8 {
         Some(level) if report.findings.iter().any(|f| f.level >= level) => 1,
         _ => 0,
     }
+}
+
+/// True when the finding's file matches an `exclude` entry (relative to the config file).
+fn excluded(
+    f: &trailwatch::rules::Finding,
+    exclude: &[String],
+    config_dir: Option<&std::path::Path>,
+    scan_root: &std::path::Path,
+) -> bool {
+    let (Some(location), Some(config_dir)) = (&f.location, config_dir) else {
+        return false;
+    };
+    let absolute = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let file = absolute(&scan_root.join(&location.path));
+    let Ok(relative) = file.strip_prefix(absolute(config_dir)) else {
+        return false;
+    };
+    let relative = relative.to_string_lossy().replace('\\', "/");
+    exclude.iter().any(|pattern| {
+        let pattern = pattern.trim_end_matches('/');
+        wildcard_matches(pattern, &relative) || relative.starts_with(&format!("{pattern}/"))
+    })
 }

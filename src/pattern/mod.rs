@@ -21,3 +21,4 @@ pub use eval::{LogEvent, split_fields};
 pub use lint::{Analysis, MAX_PATTERN_CHARS, MAX_REGEXES, analyze};
 pub use parse::{MAX_DEPTH, parse};
 pub use print::print;
+pub use wildcard::matches as wildcard_matches;

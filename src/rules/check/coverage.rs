@@ -268,6 +268,7 @@ pub fn check(
                 links,
                 &required[c],
                 trail_known,
+                &options.cloudtrail_log_groups,
             );
             ControlStatus::Fail
         };
@@ -300,6 +301,7 @@ fn diagnose(
     links: &[FilterLink],
     required: &[(String, LogEvent)],
     trail_known: bool,
+    declared: &[String],
 ) {
     let scoped = |mut f: Finding| {
         f.rule = control.id.clone();
@@ -307,7 +309,7 @@ fn diagnose(
         f
     };
     if trail_known && intended.iter().all(|f| placement[*f] == OnTrail::No) {
-        ctx.push(scoped(control_missing(graph, ctx, control)));
+        ctx.push(scoped(control_missing(graph, ctx, control, declared)));
     }
     let mut union = BTreeSet::new();
     for f in intended {
@@ -392,7 +394,12 @@ fn diagnose(
     }
 }
 
-fn control_missing(graph: &Graph, ctx: &Context, control: &Control) -> Finding {
+fn control_missing(
+    graph: &Graph,
+    ctx: &Context,
+    control: &Control,
+    declared: &[String],
+) -> Finding {
     let events: Vec<&str> = control
         .must_match
         .iter()
@@ -416,7 +423,13 @@ fn control_missing(graph: &Graph, ctx: &Context, control: &Control) -> Finding {
     let trail = graph.trails.iter().find(|t| t.log_group != Target::Missing);
     f.location = match trail.map(|t| &t.log_group) {
         Some(Target::Resolved(i)) => ctx.block_head(graph.log_groups[*i].instance),
-        _ => trail.and_then(|t| ctx.attribute(t.instance, "cloud_watch_logs_group_arn")),
+        Some(_) => trail.and_then(|t| ctx.attribute(t.instance, "cloud_watch_logs_group_arn")),
+        // The log group is declared in `.trailwatch.toml`: point at a filter reading it.
+        None => graph
+            .filters
+            .iter()
+            .find(|filter| matches!(&filter.log_group, Target::External(name) if declared.contains(name)))
+            .and_then(|filter| ctx.attribute(filter.instance, "log_group_name")),
     };
     f.resource = trail.map(|t| t.instance.address.clone());
     f.help = Some(format!(

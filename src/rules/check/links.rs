@@ -4,7 +4,7 @@
 use super::context::{Context, finding};
 use crate::model::{Action, Alarm, Filter, Graph, Metric, Target, WatchedMetric};
 use crate::report::distance;
-use crate::rules::{Control, Finding, Level, Related};
+use crate::rules::{Finding, Level, Related};
 
 /// Whether a filter's events reach a human.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,7 +89,7 @@ enum Notify {
 
 /// Whether an alarm's actions reach a subscribed SNS topic. Topic defects are reported
 /// once, under their own rule ids.
-fn notify(alarm: &Alarm, graph: &Graph, ctx: &mut Context) -> Notify {
+fn notify(alarm: &Alarm, graph: &Graph, ctx: &mut Context, subscribed: &[String]) -> Notify {
     let instance = alarm.instance;
     let broken = |ctx: &Context, path: &str, message: String, help: &str| {
         let mut f = finding(
@@ -157,6 +157,7 @@ fn notify(alarm: &Alarm, graph: &Graph, ctx: &mut Context) -> Notify {
                 }
                 topic_problem = Some(topic.instance.address.clone());
             }
+            Action::Topic(Target::External(arn)) if subscribed.contains(arn) => return Notify::Ok,
             Action::Topic(Target::External(arn)) => {
                 unverifiable = Some(format!(
                     "alarm `{}` notifies `{arn}`, a topic outside this configuration whose subscribers cannot be checked",
@@ -360,9 +361,13 @@ fn cannot_fire(
 }
 
 /// Analyses every filter's downstream chain, and reports alarms that watch nothing.
-pub fn analyze(graph: &Graph, ctx: &mut Context, _controls: &[&Control]) -> Vec<FilterLink> {
+pub fn analyze(graph: &Graph, ctx: &mut Context, subscribed: &[String]) -> Vec<FilterLink> {
     check_topics(graph, ctx);
-    let notifies: Vec<Notify> = graph.alarms.iter().map(|a| notify(a, graph, ctx)).collect();
+    let notifies: Vec<Notify> = graph
+        .alarms
+        .iter()
+        .map(|a| notify(a, graph, ctx, subscribed))
+        .collect();
     let mut links = Vec::with_capacity(graph.filters.len());
     for filter in &graph.filters {
         let instance = filter.instance;

@@ -9,7 +9,7 @@ mod trail;
 
 use std::collections::BTreeSet;
 
-use super::{Control, Finding, finding};
+use super::{Control, Finding, Level, finding};
 use crate::model::Graph;
 use crate::report::ControlStatus;
 use crate::terraform::source::SourceMap;
@@ -18,12 +18,14 @@ pub use context::Context;
 
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
-    /// The controls to check (ids); all when empty.
+    /// The controls to check (ids).
     pub selected: Vec<String>,
     /// Report every selected control missing even when there is nothing to check.
     pub require: bool,
     /// Log groups a trail outside this configuration sends CloudTrail events to.
     pub cloudtrail_log_groups: Vec<String>,
+    /// SNS topic ARNs outside this configuration known to have subscribers.
+    pub subscribed_topics: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -41,7 +43,7 @@ pub fn check(
 ) -> Outcome {
     let selected: Vec<&Control> = controls
         .iter()
-        .filter(|c| options.selected.is_empty() || options.selected.contains(&c.id))
+        .filter(|c| options.selected.contains(&c.id))
         .collect();
     let mut ctx = Context::new(sources, controls);
     if graph.is_empty() && !options.require {
@@ -54,8 +56,38 @@ pub fn check(
             nothing_to_check: true,
         };
     }
+    if graph.is_empty() {
+        // `--require` on a configuration without any monitoring: every control is missing.
+        let mut findings = Vec::new();
+        for control in &selected {
+            let mut f = context::finding(
+                &control.id,
+                "control-missing",
+                Level::parse(&control.severity).unwrap_or(Level::Error),
+                format!(
+                    "`{}` is required, but this configuration has no CloudTrail trail and no metric filter",
+                    control.id
+                ),
+                None,
+            );
+            f.control = Some(control.id.clone());
+            f.help = Some(format!(
+                "`trailwatch explain {}` shows the Terraform to add",
+                control.id
+            ));
+            findings.push(f);
+        }
+        return Outcome {
+            findings,
+            controls: selected
+                .iter()
+                .map(|c| (c.id.clone(), ControlStatus::Fail))
+                .collect(),
+            nothing_to_check: false,
+        };
+    }
     trail::check(graph, &mut ctx);
-    let links = links::analyze(graph, &mut ctx, &selected);
+    let links = links::analyze(graph, &mut ctx, &options.subscribed_topics);
     let statuses = coverage::check(graph, &mut ctx, &selected, &links, options);
     let mut findings = ctx.into_findings();
     // The same link can be reached through several controls: report it once.
