@@ -73,7 +73,7 @@ resource "aws_cloudwatch_log_metric_filter" "iam_policy_changes" {
   name           = "iam-policy-changes"
   log_group_name = aws_cloudwatch_log_group.trail.name
   # `<<-` strips the common indentation; the closing marker is indented too.
-  pattern        = <<-EOT
+  pattern = <<-EOT
     {
       ($.eventName=DeleteGroupPolicy) ||
       ($.eventName=DeleteRolePolicy) ||
@@ -119,7 +119,7 @@ resource "aws_cloudwatch_log_metric_filter" "cloudtrail_config_changes" {
   name           = "cloudtrail-config-changes"
   log_group_name = aws_cloudwatch_log_group.trail.name
   # A plain `<<` heredoc: body and marker start in column 1.
-  pattern        = <<EOT
+  pattern = <<EOT
 { ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }
 EOT
 
@@ -148,7 +148,7 @@ resource "aws_cloudwatch_log_metric_filter" "root_account_usage" {
   name           = "root-account-usage"
   log_group_name = aws_cloudwatch_log_group.trail.name
   # Double quotes need no escaping inside a heredoc.
-  pattern        = <<-PATTERN
+  pattern = <<-PATTERN
     { $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }
   PATTERN
 

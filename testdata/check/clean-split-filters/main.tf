@@ -73,7 +73,7 @@ resource "aws_cloudwatch_log_metric_filter" "iam_inline_policy_changes" {
   name           = "iam-policy-changes"
   log_group_name = aws_cloudwatch_log_group.trail.name
   # Inline policies and managed-policy create/delete (8 events).
-  pattern        = "{ ($.eventName = DeleteGroupPolicy) || ($.eventName = DeleteRolePolicy) || ($.eventName = DeleteUserPolicy) || ($.eventName = PutGroupPolicy) || ($.eventName = PutRolePolicy) || ($.eventName = PutUserPolicy) || ($.eventName = CreatePolicy) || ($.eventName = DeletePolicy) }"
+  pattern = "{ ($.eventName = DeleteGroupPolicy) || ($.eventName = DeleteRolePolicy) || ($.eventName = DeleteUserPolicy) || ($.eventName = PutGroupPolicy) || ($.eventName = PutRolePolicy) || ($.eventName = PutUserPolicy) || ($.eventName = CreatePolicy) || ($.eventName = DeletePolicy) }"
 
   metric_transformation {
     name      = "iam-policy-changes"
@@ -86,7 +86,7 @@ resource "aws_cloudwatch_log_metric_filter" "iam_managed_policy_changes" {
   name           = "iam-policy-changes"
   log_group_name = aws_cloudwatch_log_group.trail.name
   # Policy versions and attachments (8 events); same metric as the filter above.
-  pattern        = "{ ($.eventName = CreatePolicyVersion) || ($.eventName = DeletePolicyVersion) || ($.eventName = AttachRolePolicy) || ($.eventName = DetachRolePolicy) || ($.eventName = AttachUserPolicy) || ($.eventName = DetachUserPolicy) || ($.eventName = AttachGroupPolicy) || ($.eventName = DetachGroupPolicy) }"
+  pattern = "{ ($.eventName = CreatePolicyVersion) || ($.eventName = DeletePolicyVersion) || ($.eventName = AttachRolePolicy) || ($.eventName = DetachRolePolicy) || ($.eventName = AttachUserPolicy) || ($.eventName = DetachUserPolicy) || ($.eventName = AttachGroupPolicy) || ($.eventName = DetachGroupPolicy) }"
 
   metric_transformation {
     name      = "iam-policy-changes"
