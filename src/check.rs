@@ -17,9 +17,43 @@ pub fn check(
     controls: &[Control],
 ) -> Report {
     let loaded = terraform::load(paths, load);
-    let graph = model::build(&loaded.instances);
-    let outcome = check_graph(&graph, &loaded.sources, controls, options);
-    let mut findings = outcome.findings;
+    // Each root module is its own Terraform configuration (its own state): check each
+    // on its own, and a control fails when it fails in any root that monitors anything.
+    let mut findings = Vec::new();
+    let mut statuses: Vec<(String, ControlStatus)> = Vec::new();
+    let mut nothing = true;
+    let mut roots: Vec<&str> = loaded.roots.iter().map(String::as_str).collect();
+    if roots.is_empty() {
+        roots.push(".");
+    }
+    for root in roots {
+        let instances: Vec<terraform::Instance> = loaded
+            .instances
+            .iter()
+            .filter(|i| i.root == root)
+            .cloned()
+            .collect();
+        let graph = model::build(&instances);
+        let outcome = check_graph(&graph, &loaded.sources, controls, options);
+        if outcome.nothing_to_check {
+            continue;
+        }
+        nothing = false;
+        for mut f in outcome.findings {
+            if root != "." {
+                f.resource = Some(format!("{root}:{}", f.resource.as_deref().unwrap_or("-")));
+            }
+            findings.push(f);
+        }
+        merge_statuses(&mut statuses, outcome.controls);
+    }
+    if nothing {
+        let empty = model::Graph::default();
+        let outcome = check_graph(&empty, &loaded.sources, controls, options);
+        findings.extend(outcome.findings);
+        statuses = outcome.controls;
+    }
+    let outcome_nothing = nothing && !options.require;
     for d in &loaded.diagnostics {
         if d.severity == LoadSeverity::Note {
             continue;
@@ -72,13 +106,30 @@ pub fn check(
         })
         .map(|(_, f)| (f.display.clone(), f.text.clone()))
         .collect();
-    let nothing_to_check = outcome.nothing_to_check && findings.is_empty();
+    let nothing_to_check = outcome_nothing && findings.is_empty();
     Report {
         findings,
-        controls: outcome.controls,
+        controls: statuses,
         sources,
         files: loaded.sources.files().count(),
         nothing_to_check,
+    }
+}
+
+/// Keeps, per control, the worst status seen in any root.
+fn merge_statuses(into: &mut Vec<(String, ControlStatus)>, from: Vec<(String, ControlStatus)>) {
+    let rank = |s: ControlStatus| match s {
+        ControlStatus::Skipped => 0,
+        ControlStatus::Pass => 1,
+        ControlStatus::Unverifiable => 2,
+        ControlStatus::Fail => 3,
+    };
+    for (id, status) in from {
+        match into.iter_mut().find(|(i, _)| *i == id) {
+            Some((_, current)) if rank(status) > rank(*current) => *current = status,
+            Some(_) => {}
+            None => into.push((id, status)),
+        }
     }
 }
 

@@ -74,6 +74,26 @@ fn usage(message: &str) -> u8 {
     2
 }
 
+/// A file stands for its directory: a root module is judged as a whole, so a change to
+/// one file (pre-commit passes file names) is checked with its neighbours.
+fn module_directories(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    for path in paths {
+        let dir = if path.is_file() {
+            match path.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+                _ => PathBuf::from("."),
+            }
+        } else {
+            path.clone()
+        };
+        if !out.contains(&dir) {
+            out.push(dir);
+        }
+    }
+    out
+}
+
 /// Checks that each id names a rule; the error suggests the nearest one.
 fn check_ids<'a>(
     ids: impl Iterator<Item = &'a String>,
@@ -112,6 +132,10 @@ pub fn run(args: CheckArgs) -> u8 {
             return usage(&format!("{}: no such file or directory", path.display()));
         }
     }
+    let args = CheckArgs {
+        paths: module_directories(&args.paths),
+        ..args
+    };
     let loaded_config = match load_config(&args) {
         Ok(c) => c,
         Err(e) => return usage(&e),
