@@ -93,8 +93,18 @@ pub fn check(
             help: d.help.clone(),
             fix: None,
             resource: d.location.as_ref().map(|l| l.file.clone()),
+            suppression: None,
+            baselined: false,
         });
     }
+    let files: Vec<(&str, &str)> = loaded
+        .sources
+        .files()
+        .map(|(_, f)| (f.display.as_str(), f.text.as_str()))
+        .collect();
+    let known = crate::report::docs::rule_ids(controls);
+    let problems = crate::rules::suppress::apply(&files, &mut findings, &known);
+    findings.extend(problems);
     crate::rules::finding::sort(&mut findings);
     let sources = loaded
         .sources
@@ -113,6 +123,7 @@ pub fn check(
         sources,
         files: loaded.sources.files().count(),
         nothing_to_check,
+        baseline: false,
     }
 }
 

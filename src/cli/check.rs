@@ -64,6 +64,12 @@ pub struct CheckArgs {
     /// first path).
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Findings in this baseline file are reported as known, and do not fail the run.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings as the baseline in FILE.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Human output: findings only, no notes and no summary.
     #[arg(long, short)]
     pub quiet: bool,
@@ -223,6 +229,17 @@ pub fn run(args: CheckArgs) -> u8 {
             f.level = level;
         }
     }
+    if let Some(path) = &args.baseline {
+        match report::baseline::read(path) {
+            Ok(known) => report::baseline::apply(&mut report, &known),
+            Err(e) => return usage(&e),
+        }
+    }
+    if let Some(path) = &args.write_baseline
+        && let Err(e) = report::baseline::write(&report, path)
+    {
+        return usage(&e);
+    }
     let text = match args.format {
         Format::Human => report::human::render(
             &report,
@@ -243,6 +260,10 @@ pub fn run(args: CheckArgs) -> u8 {
         }
         None => print!("{text}"),
     }
+    if args.write_baseline.is_some() {
+        // Every current finding is now known: the run that records them succeeds.
+        return 0;
+    }
     let threshold = match args.fail_on {
         FailOn::Error => Some(Level::Error),
         FailOn::Warning => Some(Level::Warning),
@@ -250,7 +271,7 @@ pub fn run(args: CheckArgs) -> u8 {
         FailOn::Never => None,
     };
     match threshold {
-        Some(level) if report.findings.iter().any(|f| f.level >= level) => 1,
+        Some(level) if report.active().any(|f| f.level >= level) => 1,
         _ => 0,
     }
 }

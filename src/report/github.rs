@@ -20,7 +20,7 @@ fn escape_property(text: &str) -> String {
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    for f in &report.findings {
+    for f in report.active() {
         let command = match f.level {
             Level::Error => "error",
             Level::Warning => "warning",

@@ -114,7 +114,7 @@ pub fn render(report: &Report, options: &Options) -> String {
         .with_links(false)
         .with_width(100);
     let mut out = String::new();
-    for finding in &report.findings {
+    for finding in report.active() {
         if options.quiet && finding.level == Level::Note {
             continue;
         }
@@ -166,7 +166,7 @@ fn summary(report: &Report) -> String {
             let _ = writeln!(out, "{id:34} {}", status.as_str());
         }
     }
-    let _ = writeln!(
+    let _ = write!(
         out,
         "\n{} error(s), {} warning(s), {} note(s) in {} file(s)",
         report.count(Level::Error),
@@ -174,5 +174,22 @@ fn summary(report: &Report) -> String {
         report.count(Level::Note),
         report.files
     );
+    let suppressed = report
+        .findings
+        .iter()
+        .filter(|f| f.suppression.is_some())
+        .count();
+    let baselined = report
+        .findings
+        .iter()
+        .filter(|f| f.suppression.is_none() && f.baselined)
+        .count();
+    if suppressed > 0 {
+        let _ = write!(out, "; {suppressed} suppressed inline");
+    }
+    if baselined > 0 {
+        let _ = write!(out, "; {baselined} in the baseline");
+    }
+    out.push('\n');
     out
 }

@@ -27,6 +27,8 @@ fn finding(f: &Finding) -> Value {
         "help": f.help,
         "fix": f.fix.as_ref().map(|x| json!({"description": x.description, "location": location(&x.location), "replacement": x.replacement})),
         "resource": f.resource,
+        "suppressed": f.suppression.as_ref().map(|s| json!({"reason": s.reason, "location": location(&s.location)})),
+        "baselined": f.baselined,
         "fingerprint": super::stable_hash(&f.fingerprint()),
     })
 }

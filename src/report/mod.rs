@@ -1,6 +1,7 @@
 //! Findings → bytes: human diagnostics, JSON, SARIF 2.1.0, GitHub annotations; and the
 //! rule documentation generated from the rule data.
 
+pub mod baseline;
 pub mod docs;
 pub mod github;
 pub mod human;
@@ -43,11 +44,21 @@ pub struct Report {
     pub files: usize,
     /// True when the configuration had nothing to check (no trail, no filters).
     pub nothing_to_check: bool,
+    /// True when findings were compared with a `--baseline` file.
+    pub baseline: bool,
 }
 
 impl Report {
+    /// Findings at `level` that count: neither suppressed nor in the baseline.
     pub fn count(&self, level: Level) -> usize {
-        self.findings.iter().filter(|f| f.level == level).count()
+        self.active().filter(|f| f.level == level).count()
+    }
+
+    /// The findings that are neither suppressed inline nor in the baseline.
+    pub fn active(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.suppression.is_none() && !f.baselined)
     }
 }
 

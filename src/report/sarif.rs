@@ -109,7 +109,7 @@ fn physical(l: &Location) -> Value {
     })
 }
 
-fn result(f: &Finding, rule_index: Option<usize>) -> Value {
+fn result(f: &Finding, rule_index: Option<usize>, baseline: bool) -> Value {
     let mut message = f.message.clone();
     if let Some(help) = &f.help {
         message.push_str("\nHelp: ");
@@ -127,6 +127,16 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
     });
     if let Some(index) = rule_index {
         out["ruleIndex"] = json!(index);
+    }
+    if let Some(s) = &f.suppression {
+        out["suppressions"] = json!([{
+            "kind": "inSource",
+            "justification": s.reason,
+            "location": {"physicalLocation": physical(&s.location)},
+        }]);
+    }
+    if baseline {
+        out["baselineState"] = json!(if f.baselined { "unchanged" } else { "new" });
     }
     if let Some(l) = &f.location {
         out["locations"] = json!([{"physicalLocation": physical(l)}]);
@@ -159,7 +169,13 @@ pub fn render(report: &Report, controls: &[Control], category: Option<&str>) -> 
     let results: Vec<Value> = report
         .findings
         .iter()
-        .map(|f| result(f, rules.iter().position(|(id, _)| *id == f.rule)))
+        .map(|f| {
+            result(
+                f,
+                rules.iter().position(|(id, _)| *id == f.rule),
+                report.baseline,
+            )
+        })
         .collect();
     let mut run = json!({
         "tool": {"driver": {

@@ -117,6 +117,10 @@ pub struct Finding {
     pub fix: Option<Fix>,
     /// The Terraform address of the resource the finding is about (for fingerprints).
     pub resource: Option<String>,
+    /// Set when an inline `trailwatch:ignore` covers the finding.
+    pub suppression: Option<super::suppress::Suppression>,
+    /// Set when the finding is in the `--baseline` file: known, not new.
+    pub baselined: bool,
 }
 
 impl Finding {

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod chain;
 pub mod check;
 pub mod finding;
+pub mod suppress;
 
 pub use catalog::{Control, controls};
 pub use chain::{CHAIN_RULES, ChainRule, chain_rule};

@@ -126,5 +126,7 @@ pub fn finding(
         help: None,
         fix: None,
         resource: instance.map(|i| i.address.clone()),
+        suppression: None,
+        baselined: false,
     }
 }

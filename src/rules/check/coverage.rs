@@ -174,6 +174,13 @@ pub fn check(
         f.help = Some("declare the log group in `.trailwatch.toml`: `cloudtrail_log_groups = [\"<log group name>\"]`, or check the trail's configuration together with the monitoring".to_string());
         ctx.push(f);
     }
+    let trails_deliver = graph.trails.iter().any(|t| t.log_group != Target::Missing);
+    let trail_sound = graph.trails.iter().any(|t| {
+        t.log_group != Target::Missing
+            && t.multi_region != Some(false)
+            && t.logging != Some(false)
+            && t.management_gap.is_none()
+    });
     let keyword_sets: Vec<BTreeSet<String>> = selected.iter().map(|c| keywords(c)).collect();
     let required: Vec<Vec<(String, LogEvent)>> =
         selected.iter().map(|c| events(&c.must_match)).collect();
@@ -201,8 +208,15 @@ pub fn check(
     // words it mentions most.
     let intent: Vec<BTreeSet<usize>> = (0..graph.filters.len())
         .map(|f| {
+            // A filter serves the controls it covers best, and any it covers mostly: the
+            // CIS IAM pattern also matches Organizations' CreatePolicy, yet it is no
+            // Organizations filter.
+            let fraction = |c: usize| matched[f][c].len() as f64 / required[c].len().max(1) as f64;
+            let best = (0..selected.len()).map(fraction).fold(0.0, f64::max);
             let by_match: BTreeSet<usize> = (0..selected.len())
-                .filter(|c| !matched[f][*c].is_empty())
+                .filter(|c| {
+                    !matched[f][*c].is_empty() && (fraction(*c) >= best || fraction(*c) > 0.5)
+                })
                 .collect();
             if !by_match.is_empty() {
                 return by_match;
@@ -242,7 +256,13 @@ pub fn check(
             .filter(|f| intent[*f].contains(&c))
             .collect();
         let status = if working == all && !all.is_empty() {
-            ControlStatus::Pass
+            // The trail's own defects are reported once, under their own rules; they
+            // still keep every control from working.
+            if trails_deliver && !trail_sound {
+                ControlStatus::Fail
+            } else {
+                ControlStatus::Pass
+            }
         } else if possible == all && !all.is_empty() {
             for f in &intended {
                 for note in &links[*f].unverifiable {
@@ -273,7 +293,10 @@ pub fn check(
             ControlStatus::Fail
         };
         if status != ControlStatus::Fail {
-            noisy(graph, ctx, control, &parsed, &placement, links);
+            let serving: Vec<usize> = (0..graph.filters.len())
+                .filter(|f| intent[*f].contains(&c))
+                .collect();
+            noisy(graph, ctx, control, &serving, &parsed, &placement, links);
         }
         for f in &intended {
             for note in &links[*f].notes {
@@ -588,22 +611,20 @@ fn noisy(
     graph: &Graph,
     ctx: &mut Context,
     control: &Control,
+    serving: &[usize],
     parsed: &[Option<Parsed>],
     placement: &[OnTrail],
     links: &[FilterLink],
 ) {
     let benign = events(&control.should_not_match);
-    for (f, filter) in graph.filters.iter().enumerate() {
+    for &f in serving {
+        let filter = &graph.filters[f];
         if placement[f] == OnTrail::No || links[f].state == State::Broken {
             continue;
         }
         let Some(pattern) = parsed[f].as_ref().and_then(|p| p.analysis.pattern.as_ref()) else {
             continue;
         };
-        let required = events(&control.must_match);
-        if !required.iter().any(|(_, e)| pattern.matches(e)) {
-            continue;
-        }
         let hits: Vec<&str> = benign
             .iter()
             .filter(|(_, e)| pattern.matches(e))

@@ -1,0 +1,132 @@
+//! Every fixture under `testdata/check/`: its `expected.toml` names the controls that must
+//! pass and the findings that must be reported; a snapshot keeps the whole human report.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expected {
+    description: String,
+    #[serde(default)]
+    passing: Vec<String>,
+    #[serde(default)]
+    finding: Vec<ExpectedFinding>,
+    /// Findings at these levels must all be listed in `finding` (e.g. ["error", "warning"]).
+    #[serde(default)]
+    exhaustive: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectedFinding {
+    rule: String,
+    defect: String,
+    level: String,
+    resource: Option<String>,
+}
+
+fn fixtures() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/check");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("testdata/check exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("expected.toml").is_file())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn run(dir: &Path, format: &str) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_trailwatch"))
+        .args(["check", "--format", format])
+        .arg(dir)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the trailwatch binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn every_fixture_reports_what_it_expects() {
+    let mut failures = Vec::new();
+    let all = fixtures();
+    assert!(all.len() >= 10, "fixtures are missing");
+    for dir in &all {
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let text =
+            std::fs::read_to_string(dir.join("expected.toml")).expect("expected.toml is readable");
+        let expected: Expected =
+            toml::from_str(&text).unwrap_or_else(|e| panic!("{name}/expected.toml: {e}"));
+        assert!(!expected.description.is_empty());
+        let (code, json) = run(dir, "json");
+        assert!(code == 0 || code == 1, "{name}: exit {code}");
+        let report: serde_json::Value =
+            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}"));
+        for control in &expected.passing {
+            let status = report["controls"][control].as_str().unwrap_or("absent");
+            if status != "pass" {
+                failures.push(format!("{name}: {control} is {status}, expected pass"));
+            }
+        }
+        let findings = report["findings"].as_array().cloned().unwrap_or_default();
+        for want in &expected.finding {
+            let found = findings.iter().any(|f| {
+                f["rule"] == want.rule.as_str()
+                    && f["defect"] == want.defect.as_str()
+                    && f["level"] == want.level.as_str()
+                    && want
+                        .resource
+                        .as_ref()
+                        .is_none_or(|r| f["resource"] == r.as_str())
+            });
+            if !found {
+                failures.push(format!(
+                    "{name}: missing {} / {} ({}) on {}",
+                    want.rule,
+                    want.defect,
+                    want.level,
+                    want.resource.as_deref().unwrap_or("-")
+                ));
+            }
+        }
+        for f in &findings {
+            let level = f["level"].as_str().unwrap_or_default();
+            if expected.exhaustive.iter().any(|l| l == level)
+                && !expected
+                    .finding
+                    .iter()
+                    .any(|w| f["rule"] == w.rule.as_str() && f["defect"] == w.defect.as_str())
+            {
+                failures.push(format!(
+                    "{name}: unexpected {} / {} ({level}): {}",
+                    f["rule"], f["defect"], f["message"]
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_fixture_matches_its_snapshot() {
+    for dir in fixtures() {
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let (_, human) = run(&dir, "human");
+        insta::assert_snapshot!(name, human);
+    }
+}
