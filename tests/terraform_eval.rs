@@ -346,3 +346,35 @@ fn registry_module_from_modules_json() {
     assert_eq!(t.get("name"), Some(&Value::str("t")));
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn plan_without_configuration_points_into_the_plan() {
+    use trailwatch::terraform::plan::load_plan;
+    let plan = fixture("plan_json/plan.json");
+    let l = load_plan(&plan, None, &LoadOptions::default());
+    let a = instance(&l, "module.cis.aws_cloudwatch_metric_alarm.root");
+    assert_eq!(a.module, "module.cis");
+    let loc = l.sources.location(a.span);
+    assert_eq!((loc.file.as_str(), loc.line), ("plan.json", 1));
+    let Some(Value::List(actions)) = a.get("alarm_actions") else {
+        panic!()
+    };
+    assert_eq!(
+        actions[0],
+        Value::Reference(trailwatch::terraform::Reference {
+            address: "aws_sns_topic.alerts".into(),
+            attribute: "arn".into()
+        })
+    );
+}
+
+#[test]
+fn broken_plan_is_a_diagnostic() {
+    use trailwatch::terraform::plan::load_plan;
+    let d = temp("badplan");
+    write(&d, "plan.json", "{\"planned_values\": [");
+    let l = load_plan(&d.join("plan.json"), None, &LoadOptions::default());
+    assert!(l.instances.is_empty());
+    assert!(l.diagnostics[0].message.contains("invalid plan JSON"));
+    let _ = std::fs::remove_dir_all(&d);
+}
