@@ -378,3 +378,19 @@ fn broken_plan_is_a_diagnostic() {
     assert!(l.diagnostics[0].message.contains("invalid plan JSON"));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn long_reference_chains_do_not_overflow() {
+    let mut hcl = String::from("locals {\n  x = local.l0\n");
+    for i in 0..2000 {
+        hcl.push_str(&format!("  l{i} = local.l{}\n", i + 1));
+    }
+    hcl.push_str("  l2000 = \"end\"\n}\n");
+    let (v, _) = eval_local(&hcl);
+    // Either the value or an unknown saying the chain is too deep; never a crash.
+    assert!(
+        json(&v).contains("end") || json(&v).contains("too deeply"),
+        "{}",
+        json(&v)
+    );
+}

@@ -134,6 +134,8 @@ type Children = Result<Vec<(Option<InstanceKey>, usize)>, String>;
 
 const MAX_MODULE_DEPTH: usize = 32;
 const MAX_EXPANSION: usize = 10_000;
+/// Named values (locals, variables, outputs) and resources evaluated inside one another.
+const MAX_DEPTH: usize = 256;
 
 pub struct Evaluator<'a> {
     shared: &'a Shared,
@@ -146,6 +148,8 @@ pub struct Evaluator<'a> {
     resources: RefCell<HashMap<(usize, usize), ResourceSlot>>,
     templates: RefCell<HashMap<PathBuf, ParsedTemplate>>,
     stack: RefCell<Vec<String>>,
+    /// Nesting of named values and resources being evaluated, to stop before the stack does.
+    depth: std::cell::Cell<usize>,
     diags: RefCell<Vec<EvalDiag>>,
 }
 
@@ -173,6 +177,7 @@ impl<'a> Evaluator<'a> {
             resources: RefCell::default(),
             templates: RefCell::default(),
             stack: RefCell::default(),
+            depth: std::cell::Cell::new(0),
             diags: RefCell::default(),
         }
     }
@@ -285,11 +290,17 @@ impl<'a> Evaluator<'a> {
             }
             None => {}
         }
+        if self.depth.get() >= MAX_DEPTH {
+            // Not memoized: a shallower path may still evaluate it.
+            return Value::unknown(format!("{label}: references are nested too deeply"));
+        }
         self.values
             .borrow_mut()
             .insert(key.clone(), Slot::InProgress);
         self.stack.borrow_mut().push(label);
+        self.depth.set(self.depth.get() + 1);
         let v = f();
+        self.depth.set(self.depth.get() - 1);
         self.stack.borrow_mut().pop();
         self.values.borrow_mut().insert(key, Slot::Done(v.clone()));
         v
@@ -623,6 +634,19 @@ impl<'a> Evaluator<'a> {
         if let Some(slot) = self.resources.borrow().get(&(inst, idx)) {
             return slot.clone();
         }
+        if self.depth.get() >= MAX_DEPTH {
+            return Some(Rc::new(ResourceEval {
+                value: Value::unknown("resources refer to each other too deeply"),
+                instances: Vec::new(),
+            }));
+        }
+        self.depth.set(self.depth.get() + 1);
+        let r = self.resource_uncached(inst, idx);
+        self.depth.set(self.depth.get() - 1);
+        r
+    }
+
+    fn resource_uncached(&self, inst: usize, idx: usize) -> Option<Rc<ResourceEval>> {
         // `None` while in progress: a resource referring to itself.
         self.resources.borrow_mut().insert((inst, idx), None);
         let mi = self.inst(inst);

@@ -295,6 +295,14 @@ fn modules_json(root: &Path) -> HashMap<String, PathBuf> {
 
 /// Loads and evaluates every root module under `paths`.
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
+    // The evaluator recurses through references; give its threads room.
+    match rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build() {
+        Ok(pool) => pool.install(|| load_inner(paths, options)),
+        Err(_) => load_inner(paths, options),
+    }
+}
+
+fn load_inner(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
     let discovery = discover::discover(paths);
     let display_base = match paths {
         [p] if p.is_dir() => Some(p.clone()),
