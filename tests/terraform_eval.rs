@@ -77,6 +77,9 @@ fn templatefile_points_into_the_template() {
     let f = instance(&l, "aws_cloudwatch_log_metric_filter.templated");
     let p = f.get("pattern").unwrap();
     assert_eq!(source_at(&l, p, "kms.amazonaws.com"), "kms.amazonaws.com");
+    let Value::String(s) = p else { panic!() };
+    let (file, _) = s.source_of(0).unwrap();
+    assert_eq!(l.sources.get(file).unwrap().display, "patterns/kms.tftpl");
 }
 
 #[test]
