@@ -397,3 +397,128 @@ fn long_reference_chains_do_not_overflow() {
         json(&v)
     );
 }
+
+#[test]
+fn dynamic_blocks_become_lists() {
+    let root = temp("dynamic");
+    write(
+        &root,
+        "main.tf",
+        r#"
+locals {
+  selectors = [{ rw = "All", mgmt = true }, { rw = "WriteOnly", mgmt = false }]
+}
+
+resource "aws_cloudtrail" "t" {
+  name = "t"
+  dynamic "event_selector" {
+    for_each = local.selectors
+    iterator = sel
+    content {
+      read_write_type           = sel.value.rw
+      include_management_events = sel.value.mgmt
+    }
+  }
+}
+"#,
+    );
+    let l = load(std::slice::from_ref(&root), &LoadOptions::default());
+    let t = instance(&l, "aws_cloudtrail.t");
+    assert_eq!(
+        t.get("event_selector[1].read_write_type"),
+        Some(&Value::str("WriteOnly"))
+    );
+    assert_eq!(
+        t.get("event_selector[0].include_management_events"),
+        Some(&Value::Bool(true))
+    );
+    assert!(
+        t.attribute_spans
+            .contains_key("event_selector[1].read_write_type")
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn nested_modules_with_count_and_outputs() {
+    let root = temp("nested");
+    write(
+        &root,
+        "main.tf",
+        r#"
+module "outer" {
+  count  = 2
+  source = "./outer"
+  name   = "n${count.index}"
+}
+
+resource "aws_sns_topic" "echo" {
+  name = module.outer[1].inner_name
+}
+"#,
+    );
+    write(
+        &root,
+        "outer/main.tf",
+        r#"
+variable "name" {}
+module "inner" {
+  source = "../inner"
+  name   = "${var.name}-inner"
+}
+output "inner_name" {
+  value = module.inner.topic_name
+}
+"#,
+    );
+    write(
+        &root,
+        "inner/main.tf",
+        r#"
+variable "name" {}
+resource "aws_sns_topic" "t" {
+  name = var.name
+}
+output "topic_name" {
+  value = aws_sns_topic.t.name
+}
+"#,
+    );
+    let l = load(std::slice::from_ref(&root), &LoadOptions::default());
+    assert_eq!(
+        l.roots,
+        vec!["."],
+        "outer and inner are called modules, not roots"
+    );
+    let t = instance(&l, "module.outer[1].module.inner.aws_sns_topic.t");
+    assert_eq!(t.get("name"), Some(&Value::str("n1-inner")));
+    assert_eq!(t.module, "module.outer[1].module.inner");
+    let e = instance(&l, "aws_sns_topic.echo");
+    assert_eq!(e.get("name"), Some(&Value::str("n1-inner")));
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn unknown_count_keeps_one_instance() {
+    let root = temp("unknowncount");
+    write(
+        &root,
+        "main.tf",
+        r#"
+variable "n" { type = number }
+resource "aws_cloudwatch_log_metric_filter" "f" {
+  count   = var.n
+  name    = "f-${count.index}"
+  pattern = "{ $.eventName = ConsoleLogin }"
+}
+"#,
+    );
+    let l = load(std::slice::from_ref(&root), &LoadOptions::default());
+    let f = instance(&l, "aws_cloudwatch_log_metric_filter.f[?]");
+    assert_eq!(
+        f.get("pattern"),
+        Some(&Value::str("{ $.eventName = ConsoleLogin }"))
+    );
+    assert!(matches!(f.get("name"), Some(Value::Unknown(_))));
+    let _ = std::fs::remove_dir_all(&root);
+}

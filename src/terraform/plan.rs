@@ -140,7 +140,7 @@ pub fn load_plan(plan: &Path, config: Option<&Path>, options: &LoadOptions) -> L
             span,
         });
     }
-    instances.sort_by(|a, b| a.address.cmp(&b.address));
+    instances.sort_by(Instance::order);
     loaded.instances = instances;
     loaded.roots = vec![".".into()];
     loaded.diagnostics.sort();
