@@ -114,7 +114,8 @@ pub fn run(args: InspectArgs) -> u8 {
 fn leaves(i: &Instance) -> Vec<(String, &Value)> {
     fn walk<'a>(i: &Instance, path: String, v: &'a Value, out: &mut Vec<(String, &'a Value)>) {
         if let Value::List(items) = v {
-            let is_block = i.attribute_spans.contains_key(&format!("{path}[0]"));
+            let is_block = i.attribute_spans.contains_key(&format!("{path}[0]"))
+                && items.iter().all(|x| matches!(x, Value::Map(_)));
             if is_block {
                 for (n, item) in items.iter().enumerate() {
                     if let Value::Map(m) = item {

@@ -750,7 +750,9 @@ impl<'a> Evaluator<'a> {
     ) -> BTreeMap<String, Value> {
         let mut out = BTreeMap::new();
         for a in &body.attributes {
-            spans.insert(format!("{prefix}{}", a.name), a.expr.span);
+            let path = format!("{prefix}{}", a.name);
+            literal_spans(&path, &a.expr, spans);
+            spans.insert(path, a.expr.span);
             out.insert(a.name.clone(), self.eval_reported(&a.expr, sc));
         }
         let mut lists: BTreeMap<String, Vec<Value>> = BTreeMap::new();
@@ -1414,6 +1416,40 @@ fn collect_expansion(
         )
     } else {
         kids.first().map_or(Value::Null, |(_, c)| object(*c))
+    }
+}
+
+/// Spans of the elements of literal lists and objects (`alarm_actions[1]`, `tags.Name`).
+fn literal_spans(path: &str, e: &Expr, spans: &mut BTreeMap<String, Span>) {
+    match &e.kind {
+        ExprKind::Tuple(items) => {
+            // `["${var.list}"]` is flattened, so its indices are not the value's.
+            if let [only] = items.as_slice()
+                && let ExprKind::Template(p) = &only.kind
+                && matches!(p.as_slice(), [Part::Interp(_)])
+            {
+                return;
+            }
+            for (i, item) in items.iter().enumerate() {
+                let p = format!("{path}[{i}]");
+                literal_spans(&p, item, spans);
+                spans.insert(p, item.span);
+            }
+        }
+        ExprKind::Object(pairs) => {
+            for (k, v) in pairs {
+                let key = match &k.kind {
+                    ExprKind::Var(n) => Some(n.clone()),
+                    _ => k.as_literal_str(),
+                };
+                if let Some(key) = key {
+                    let p = format!("{path}.{key}");
+                    literal_spans(&p, v, spans);
+                    spans.insert(p, v.span);
+                }
+            }
+        }
+        _ => {}
     }
 }
 
