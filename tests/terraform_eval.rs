@@ -522,3 +522,14 @@ resource "aws_cloudwatch_log_metric_filter" "f" {
     assert!(matches!(f.get("name"), Some(Value::Unknown(_))));
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn function_results_remember_references() {
+    let (v, _) = eval_local(
+        "resource \"aws_sns_topic\" \"t\" {}\nlocals {\n  x = jsonencode({ Resource = aws_sns_topic.t.arn })\n}",
+    );
+    let Value::Unknown(u) = v else {
+        panic!("{v:?}")
+    };
+    assert_eq!(u.derived_from[0].to_string(), "aws_sns_topic.t.arn");
+}

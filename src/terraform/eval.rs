@@ -1317,10 +1317,18 @@ impl<'a> Evaluator<'a> {
             "file" | "templatefile" => return self.file_call(name, &vals, span),
             _ => {}
         }
-        lift(functions::call(name, &vals), span).map_err(|e| Error {
-            msg: format!("{name}(): {}", e.msg),
-            span: e.span,
-        })
+        match functions::call(name, &vals) {
+            Ok(v) => Ok(v),
+            // An unknown result is built from the references among its arguments.
+            Err(FnError::Unknown(reason)) => {
+                let mut refs = Vec::new();
+                for v in &vals {
+                    collect_references(v, &mut refs);
+                }
+                Ok(finish_template(Str::default(), Some(reason), refs))
+            }
+            Err(FnError::Error(m)) => Err(err(format!("{name}(): {m}"), span)),
+        }
     }
 
     /// `file(path)` and `templatefile(path, vars)`, relative to the root module directory.
@@ -1416,6 +1424,16 @@ fn collect_expansion(
         )
     } else {
         kids.first().map_or(Value::Null, |(_, c)| object(*c))
+    }
+}
+
+fn collect_references(v: &Value, out: &mut Vec<Reference>) {
+    match v {
+        Value::Reference(r) => out.push(r.clone()),
+        Value::Unknown(u) => out.extend(u.derived_from.iter().cloned()),
+        Value::List(l) => l.iter().for_each(|x| collect_references(x, out)),
+        Value::Map(m) => m.values().for_each(|x| collect_references(x, out)),
+        _ => {}
     }
 }
 
