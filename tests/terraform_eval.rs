@@ -533,3 +533,16 @@ fn function_results_remember_references() {
     };
     assert_eq!(u.derived_from[0].to_string(), "aws_sns_topic.t.arn");
 }
+
+#[test]
+fn overlapping_paths_load_each_file_once() {
+    let root = temp("overlap");
+    write(
+        &root,
+        "a/main.tf",
+        "resource \"aws_sns_topic\" \"t\" { name = \"t\" }\n",
+    );
+    let l = load(&[root.clone(), root.join("a")], &LoadOptions::default());
+    assert_eq!(l.instances.len(), 1, "{:?}", l.diagnostics);
+    let _ = std::fs::remove_dir_all(&root);
+}
