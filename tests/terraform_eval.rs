@@ -77,6 +77,9 @@ fn templatefile_points_into_the_template() {
     let f = instance(&l, "aws_cloudwatch_log_metric_filter.templated");
     let p = f.get("pattern").unwrap();
     assert_eq!(source_at(&l, p, "kms.amazonaws.com"), "kms.amazonaws.com");
+    let Value::String(s) = p else { panic!() };
+    let (file, _) = s.source_of(0).unwrap();
+    assert_eq!(l.sources.get(file).unwrap().display, "patterns/kms.tftpl");
 }
 
 #[test]
@@ -344,5 +347,202 @@ fn registry_module_from_modules_json() {
     let l = load(std::slice::from_ref(&root), &LoadOptions::default());
     let t = instance(&l, "module.cis.aws_sns_topic.this");
     assert_eq!(t.get("name"), Some(&Value::str("t")));
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn plan_without_configuration_points_into_the_plan() {
+    use trailwatch::terraform::plan::load_plan;
+    let plan = fixture("plan_json/plan.json");
+    let l = load_plan(&plan, None, &LoadOptions::default());
+    let a = instance(&l, "module.cis.aws_cloudwatch_metric_alarm.root");
+    assert_eq!(a.module, "module.cis");
+    let loc = l.sources.location(a.span);
+    assert_eq!((loc.file.as_str(), loc.line), ("plan.json", 1));
+    let Some(Value::List(actions)) = a.get("alarm_actions") else {
+        panic!()
+    };
+    assert_eq!(
+        actions[0],
+        Value::Reference(trailwatch::terraform::Reference {
+            address: "aws_sns_topic.alerts".into(),
+            attribute: "arn".into()
+        })
+    );
+}
+
+#[test]
+fn broken_plan_is_a_diagnostic() {
+    use trailwatch::terraform::plan::load_plan;
+    let d = temp("badplan");
+    write(&d, "plan.json", "{\"planned_values\": [");
+    let l = load_plan(&d.join("plan.json"), None, &LoadOptions::default());
+    assert!(l.instances.is_empty());
+    assert!(l.diagnostics[0].message.contains("invalid plan JSON"));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn long_reference_chains_do_not_overflow() {
+    let mut hcl = String::from("locals {\n  x = local.l0\n");
+    for i in 0..2000 {
+        hcl.push_str(&format!("  l{i} = local.l{}\n", i + 1));
+    }
+    hcl.push_str("  l2000 = \"end\"\n}\n");
+    let (v, _) = eval_local(&hcl);
+    // Either the value or an unknown saying the chain is too deep; never a crash.
+    assert!(
+        json(&v).contains("end") || json(&v).contains("too deeply"),
+        "{}",
+        json(&v)
+    );
+}
+
+#[test]
+fn dynamic_blocks_become_lists() {
+    let root = temp("dynamic");
+    write(
+        &root,
+        "main.tf",
+        r#"
+locals {
+  selectors = [{ rw = "All", mgmt = true }, { rw = "WriteOnly", mgmt = false }]
+}
+
+resource "aws_cloudtrail" "t" {
+  name = "t"
+  dynamic "event_selector" {
+    for_each = local.selectors
+    iterator = sel
+    content {
+      read_write_type           = sel.value.rw
+      include_management_events = sel.value.mgmt
+    }
+  }
+}
+"#,
+    );
+    let l = load(std::slice::from_ref(&root), &LoadOptions::default());
+    let t = instance(&l, "aws_cloudtrail.t");
+    assert_eq!(
+        t.get("event_selector[1].read_write_type"),
+        Some(&Value::str("WriteOnly"))
+    );
+    assert_eq!(
+        t.get("event_selector[0].include_management_events"),
+        Some(&Value::Bool(true))
+    );
+    assert!(
+        t.attribute_spans
+            .contains_key("event_selector[1].read_write_type")
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn nested_modules_with_count_and_outputs() {
+    let root = temp("nested");
+    write(
+        &root,
+        "main.tf",
+        r#"
+module "outer" {
+  count  = 2
+  source = "./outer"
+  name   = "n${count.index}"
+}
+
+resource "aws_sns_topic" "echo" {
+  name = module.outer[1].inner_name
+}
+"#,
+    );
+    write(
+        &root,
+        "outer/main.tf",
+        r#"
+variable "name" {}
+module "inner" {
+  source = "../inner"
+  name   = "${var.name}-inner"
+}
+output "inner_name" {
+  value = module.inner.topic_name
+}
+"#,
+    );
+    write(
+        &root,
+        "inner/main.tf",
+        r#"
+variable "name" {}
+resource "aws_sns_topic" "t" {
+  name = var.name
+}
+output "topic_name" {
+  value = aws_sns_topic.t.name
+}
+"#,
+    );
+    let l = load(std::slice::from_ref(&root), &LoadOptions::default());
+    assert_eq!(
+        l.roots,
+        vec!["."],
+        "outer and inner are called modules, not roots"
+    );
+    let t = instance(&l, "module.outer[1].module.inner.aws_sns_topic.t");
+    assert_eq!(t.get("name"), Some(&Value::str("n1-inner")));
+    assert_eq!(t.module, "module.outer[1].module.inner");
+    let e = instance(&l, "aws_sns_topic.echo");
+    assert_eq!(e.get("name"), Some(&Value::str("n1-inner")));
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn unknown_count_keeps_one_instance() {
+    let root = temp("unknowncount");
+    write(
+        &root,
+        "main.tf",
+        r#"
+variable "n" { type = number }
+resource "aws_cloudwatch_log_metric_filter" "f" {
+  count   = var.n
+  name    = "f-${count.index}"
+  pattern = "{ $.eventName = ConsoleLogin }"
+}
+"#,
+    );
+    let l = load(std::slice::from_ref(&root), &LoadOptions::default());
+    let f = instance(&l, "aws_cloudwatch_log_metric_filter.f[?]");
+    assert_eq!(
+        f.get("pattern"),
+        Some(&Value::str("{ $.eventName = ConsoleLogin }"))
+    );
+    assert!(matches!(f.get("name"), Some(Value::Unknown(_))));
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn function_results_remember_references() {
+    let (v, _) = eval_local(
+        "resource \"aws_sns_topic\" \"t\" {}\nlocals {\n  x = jsonencode({ Resource = aws_sns_topic.t.arn })\n}",
+    );
+    let Value::Unknown(u) = v else {
+        panic!("{v:?}")
+    };
+    assert_eq!(u.derived_from[0].to_string(), "aws_sns_topic.t.arn");
+}
+
+#[test]
+fn overlapping_paths_load_each_file_once() {
+    let root = temp("overlap");
+    write(
+        &root,
+        "a/main.tf",
+        "resource \"aws_sns_topic\" \"t\" { name = \"t\" }\n",
+    );
+    let l = load(&[root.clone(), root.join("a")], &LoadOptions::default());
+    assert_eq!(l.instances.len(), 1, "{:?}", l.diagnostics);
     let _ = std::fs::remove_dir_all(&root);
 }

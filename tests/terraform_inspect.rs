@@ -68,6 +68,7 @@ fixture_snapshot!(broken_file, "broken_file", "--all");
 fixture_snapshot!(legacy_011, "legacy_011");
 fixture_snapshot!(registry_module, "registry_module", "--all");
 fixture_snapshot!(templates_yaml, "templates_yaml");
+fixture_snapshot!(plan_json, "plan_json", "--plan", "plan.json");
 
 #[test]
 fn output_is_deterministic() {

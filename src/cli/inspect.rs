@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use serde_json::{Value as J, json};
 
 use trailwatch::terraform::eval::relative;
+use trailwatch::terraform::plan::load_plan;
 use trailwatch::terraform::{Instance, LoadOptions, Loaded, Severity, Value, load};
 
 /// Resource types on the monitoring chain.
@@ -41,6 +42,10 @@ pub struct InspectArgs {
     /// Read variable values from a .tfvars or .tfvars.json file.
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
+    /// Load a plan (`terraform show -json` output) instead of evaluating the configuration;
+    /// PATH (default: the plan's directory) is used to find source locations.
+    #[arg(long, value_name = "PLAN_JSON")]
+    pub plan: Option<PathBuf>,
     /// Show every resource, not only those on the monitoring chain.
     #[arg(long)]
     pub all: bool,
@@ -50,7 +55,13 @@ pub struct InspectArgs {
 }
 
 pub fn run(args: InspectArgs) -> u8 {
-    let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    let root = args.path.clone().unwrap_or_else(|| match &args.plan {
+        Some(p) => p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), PathBuf::from),
+        None => PathBuf::from("."),
+    });
     if !root.exists() {
         eprintln!("error: {} does not exist", root.display());
         return 2;
@@ -69,7 +80,10 @@ pub fn run(args: InspectArgs) -> u8 {
         vars,
         var_files: args.var_files.clone(),
     };
-    let loaded = load(std::slice::from_ref(&root), &options);
+    let loaded = match &args.plan {
+        Some(plan) => load_plan(plan, Some(&root), &options),
+        None => load(std::slice::from_ref(&root), &options),
+    };
     let shown: Vec<&Instance> = loaded
         .instances
         .iter()
@@ -100,7 +114,8 @@ pub fn run(args: InspectArgs) -> u8 {
 fn leaves(i: &Instance) -> Vec<(String, &Value)> {
     fn walk<'a>(i: &Instance, path: String, v: &'a Value, out: &mut Vec<(String, &'a Value)>) {
         if let Value::List(items) = v {
-            let is_block = i.attribute_spans.contains_key(&format!("{path}[0]"));
+            let is_block = i.attribute_spans.contains_key(&format!("{path}[0]"))
+                && items.iter().all(|x| matches!(x, Value::Map(_)));
             if is_block {
                 for (n, item) in items.iter().enumerate() {
                     if let Value::Map(m) = item {

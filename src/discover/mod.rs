@@ -113,7 +113,10 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
         walk(p, &mut d);
     }
     d.files.sort();
-    d.files.dedup();
+    // Overlapping paths (`a` and `a/b`) must not load a file twice.
+    let mut seen = std::collections::HashSet::new();
+    d.files
+        .retain(|f| seen.insert(f.path.canonicalize().unwrap_or_else(|_| f.path.clone())));
     d.skipped.sort();
     d.skipped.dedup();
     d

@@ -134,6 +134,8 @@ type Children = Result<Vec<(Option<InstanceKey>, usize)>, String>;
 
 const MAX_MODULE_DEPTH: usize = 32;
 const MAX_EXPANSION: usize = 10_000;
+/// Named values (locals, variables, outputs) and resources evaluated inside one another.
+const MAX_DEPTH: usize = 256;
 
 pub struct Evaluator<'a> {
     shared: &'a Shared,
@@ -146,6 +148,8 @@ pub struct Evaluator<'a> {
     resources: RefCell<HashMap<(usize, usize), ResourceSlot>>,
     templates: RefCell<HashMap<PathBuf, ParsedTemplate>>,
     stack: RefCell<Vec<String>>,
+    /// Nesting of named values and resources being evaluated, to stop before the stack does.
+    depth: std::cell::Cell<usize>,
     diags: RefCell<Vec<EvalDiag>>,
 }
 
@@ -173,6 +177,7 @@ impl<'a> Evaluator<'a> {
             resources: RefCell::default(),
             templates: RefCell::default(),
             stack: RefCell::default(),
+            depth: std::cell::Cell::new(0),
             diags: RefCell::default(),
         }
     }
@@ -285,11 +290,17 @@ impl<'a> Evaluator<'a> {
             }
             None => {}
         }
+        if self.depth.get() >= MAX_DEPTH {
+            // Not memoized: a shallower path may still evaluate it.
+            return Value::unknown(format!("{label}: references are nested too deeply"));
+        }
         self.values
             .borrow_mut()
             .insert(key.clone(), Slot::InProgress);
         self.stack.borrow_mut().push(label);
+        self.depth.set(self.depth.get() + 1);
         let v = f();
+        self.depth.set(self.depth.get() - 1);
         self.stack.borrow_mut().pop();
         self.values.borrow_mut().insert(key, Slot::Done(v.clone()));
         v
@@ -623,6 +634,19 @@ impl<'a> Evaluator<'a> {
         if let Some(slot) = self.resources.borrow().get(&(inst, idx)) {
             return slot.clone();
         }
+        if self.depth.get() >= MAX_DEPTH {
+            return Some(Rc::new(ResourceEval {
+                value: Value::unknown("resources refer to each other too deeply"),
+                instances: Vec::new(),
+            }));
+        }
+        self.depth.set(self.depth.get() + 1);
+        let r = self.resource_uncached(inst, idx);
+        self.depth.set(self.depth.get() - 1);
+        r
+    }
+
+    fn resource_uncached(&self, inst: usize, idx: usize) -> Option<Rc<ResourceEval>> {
         // `None` while in progress: a resource referring to itself.
         self.resources.borrow_mut().insert((inst, idx), None);
         let mi = self.inst(inst);
@@ -726,7 +750,9 @@ impl<'a> Evaluator<'a> {
     ) -> BTreeMap<String, Value> {
         let mut out = BTreeMap::new();
         for a in &body.attributes {
-            spans.insert(format!("{prefix}{}", a.name), a.expr.span);
+            let path = format!("{prefix}{}", a.name);
+            literal_spans(&path, &a.expr, spans);
+            spans.insert(path, a.expr.span);
             out.insert(a.name.clone(), self.eval_reported(&a.expr, sc));
         }
         let mut lists: BTreeMap<String, Vec<Value>> = BTreeMap::new();
@@ -1291,10 +1317,18 @@ impl<'a> Evaluator<'a> {
             "file" | "templatefile" => return self.file_call(name, &vals, span),
             _ => {}
         }
-        lift(functions::call(name, &vals), span).map_err(|e| Error {
-            msg: format!("{name}(): {}", e.msg),
-            span: e.span,
-        })
+        match functions::call(name, &vals) {
+            Ok(v) => Ok(v),
+            // An unknown result is built from the references among its arguments.
+            Err(FnError::Unknown(reason)) => {
+                let mut refs = Vec::new();
+                for v in &vals {
+                    collect_references(v, &mut refs);
+                }
+                Ok(finish_template(Str::default(), Some(reason), refs))
+            }
+            Err(FnError::Error(m)) => Err(err(format!("{name}(): {m}"), span)),
+        }
     }
 
     /// `file(path)` and `templatefile(path, vars)`, relative to the root module directory.
@@ -1390,6 +1424,50 @@ fn collect_expansion(
         )
     } else {
         kids.first().map_or(Value::Null, |(_, c)| object(*c))
+    }
+}
+
+fn collect_references(v: &Value, out: &mut Vec<Reference>) {
+    match v {
+        Value::Reference(r) => out.push(r.clone()),
+        Value::Unknown(u) => out.extend(u.derived_from.iter().cloned()),
+        Value::List(l) => l.iter().for_each(|x| collect_references(x, out)),
+        Value::Map(m) => m.values().for_each(|x| collect_references(x, out)),
+        _ => {}
+    }
+}
+
+/// Spans of the elements of literal lists and objects (`alarm_actions[1]`, `tags.Name`).
+fn literal_spans(path: &str, e: &Expr, spans: &mut BTreeMap<String, Span>) {
+    match &e.kind {
+        ExprKind::Tuple(items) => {
+            // `["${var.list}"]` is flattened, so its indices are not the value's.
+            if let [only] = items.as_slice()
+                && let ExprKind::Template(p) = &only.kind
+                && matches!(p.as_slice(), [Part::Interp(_)])
+            {
+                return;
+            }
+            for (i, item) in items.iter().enumerate() {
+                let p = format!("{path}[{i}]");
+                literal_spans(&p, item, spans);
+                spans.insert(p, item.span);
+            }
+        }
+        ExprKind::Object(pairs) => {
+            for (k, v) in pairs {
+                let key = match &k.kind {
+                    ExprKind::Var(n) => Some(n.clone()),
+                    _ => k.as_literal_str(),
+                };
+                if let Some(key) = key {
+                    let p = format!("{path}.{key}");
+                    literal_spans(&p, v, spans);
+                    spans.insert(p, v.span);
+                }
+            }
+        }
+        _ => {}
     }
 }
 
@@ -1493,11 +1571,14 @@ pub fn normalize(p: &Path) -> PathBuf {
     for c in p.components() {
         match c {
             std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
+            std::path::Component::ParentDir => match out.components().next_back() {
+                Some(std::path::Component::Normal(_)) => {
+                    out.pop();
                 }
-            }
+                // `/..` is `/`.
+                Some(std::path::Component::RootDir | std::path::Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
             c => out.push(c),
         }
     }
@@ -1509,14 +1590,15 @@ pub fn normalize(p: &Path) -> PathBuf {
 
 /// `path` relative to `base` (both normalized), `/`-separated; `.` when equal.
 pub fn relative(path: &Path, base: &Path) -> String {
-    let p: Vec<_> = normalize(path)
-        .components()
-        .map(|c| c.as_os_str().to_owned())
-        .collect();
-    let b: Vec<_> = normalize(base)
-        .components()
-        .map(|c| c.as_os_str().to_owned())
-        .collect();
+    let parts_of = |p: &Path| -> Vec<std::ffi::OsString> {
+        normalize(p)
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .map(|c| c.as_os_str().to_owned())
+            .collect()
+    };
+    let p = parts_of(path);
+    let b = parts_of(base);
     let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
     let mut parts: Vec<String> = Vec::new();
     for _ in common..b.len() {
@@ -1530,5 +1612,25 @@ pub fn relative(path: &Path, base: &Path) -> String {
     } else {
         parts.retain(|s| s != ".");
         parts.join("/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(
+            relative(Path::new("patterns/k.tftpl"), Path::new(".")),
+            "patterns/k.tftpl"
+        );
+        assert_eq!(relative(Path::new("./a/b"), Path::new("a")), "b");
+        assert_eq!(relative(Path::new("a"), Path::new("a/")), ".");
+        assert_eq!(relative(Path::new("x/m"), Path::new("y/z")), "../../x/m");
+        assert_eq!(normalize(Path::new("a/./b/../c")), PathBuf::from("a/c"));
+        assert_eq!(normalize(Path::new("../a")), PathBuf::from("../a"));
+        assert_eq!(normalize(Path::new("../../a")), PathBuf::from("../../a"));
+        assert_eq!(normalize(Path::new("/../a")), PathBuf::from("/a"));
     }
 }

@@ -176,6 +176,14 @@ const FUNCTIONS: &[&str] = &[
     "anytrue",
     "index",
     "sum",
+    "basename",
+    "dirname",
+    "sensitive",
+    "nonsensitive",
+    "strcontains",
+    "setunion",
+    "setintersection",
+    "setsubtract",
 ];
 
 /// Calls a pure function by name.
@@ -674,6 +682,48 @@ pub fn call(name: &str, args: &[Value]) -> R {
                 None => err("index() did not find the value in the list"),
             }
         }
+        "basename" | "dirname" => {
+            arity(name, args, 1, 1)?;
+            let s = to_str(&args[0])?;
+            let t = s.text.trim_end_matches('/');
+            let cut = t.rfind('/');
+            Ok(Value::String(match (name, cut) {
+                ("basename", Some(i)) => s.slice(i + 1, t.len()),
+                ("basename", None) => s.slice(0, t.len()),
+                (_, Some(0)) => Str::plain("/"),
+                (_, Some(i)) => s.slice(0, i),
+                (_, None) => Str::plain("."),
+            }))
+        }
+        "sensitive" | "nonsensitive" => {
+            arity(name, args, 1, 1)?;
+            Ok(args[0].clone())
+        }
+        "strcontains" => {
+            arity(name, args, 2, 2)?;
+            Ok(Value::Bool(
+                to_str(&args[0])?.text.contains(&to_str(&args[1])?.text),
+            ))
+        }
+        "setunion" | "setintersection" | "setsubtract" => {
+            arity(name, args, 1, usize::MAX)?;
+            let sets: Vec<&Vec<Value>> = args.iter().map(list).collect::<Result<_, _>>()?;
+            let first = sets[0].clone();
+            let out: Vec<Value> = match name {
+                "setunion" => sets.iter().flat_map(|s| s.iter().cloned()).collect(),
+                "setintersection" => first
+                    .into_iter()
+                    .filter(|v| sets[1..].iter().all(|s| s.contains(v)))
+                    .collect(),
+                _ => {
+                    if sets.len() != 2 {
+                        return err("setsubtract() takes 2 arguments");
+                    }
+                    first.into_iter().filter(|v| !sets[1].contains(v)).collect()
+                }
+            };
+            Ok(make_set(out))
+        }
         _ => Err(FnError::Unknown(format!(
             "function {name}() is not modelled by trailwatch"
         ))),
@@ -1032,6 +1082,32 @@ mod tests {
         assert_eq!(ok("regexall", &[s("\\d"), s("a1b2")]), l(&[s("1"), s("2")]));
         assert_eq!(ok("regexall", &[s("\\d"), s("ab")]), l(&[]));
         fails("regexall", &[s("["), s("abc")]);
+    }
+
+    #[test]
+    fn paths_and_sets() {
+        assert_eq!(ok("basename", &[s("a/b/c.tf")]), s("c.tf"));
+        assert_eq!(ok("basename", &[s("c")]), s("c"));
+        assert_eq!(ok("dirname", &[s("a/b/c.tf")]), s("a/b"));
+        assert_eq!(ok("dirname", &[s("c")]), s("."));
+        fails("basename", &[l(&[])]);
+        assert_eq!(ok("strcontains", &[s("abc"), s("b")]), Value::Bool(true));
+        fails("strcontains", &[s("abc")]);
+        assert_eq!(
+            ok("setunion", &[l(&[s("b")]), l(&[s("a"), s("b")])]),
+            l(&[s("a"), s("b")])
+        );
+        assert_eq!(
+            ok("setintersection", &[l(&[s("a"), s("b")]), l(&[s("b")])]),
+            l(&[s("b")])
+        );
+        assert_eq!(
+            ok("setsubtract", &[l(&[s("a"), s("b")]), l(&[s("b")])]),
+            l(&[s("a")])
+        );
+        fails("setsubtract", &[l(&[s("a")])]);
+        fails("setunion", &[s("a")]);
+        assert_eq!(ok("sensitive", &[s("x")]), s("x"));
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub fn parse_template(file: FileId, text: &str) -> Result<Vec<Part>, ParseError>
         message: e.message().to_string(),
     })?;
     let l = Lower { file, text };
-    Ok(l.template(&t, Mode::Heredoc, None))
+    Ok(l.template(&t, Mode::Heredoc))
 }
 
 /// Parses one expression (for `--var` values of non-string type and `.tfvars`).
@@ -111,11 +111,8 @@ impl Lower<'_> {
             Expression::Bool(b) => ExprKind::Bool(*b.value()),
             Expression::Number(n) => ExprKind::Number(n.value().as_f64().unwrap_or(f64::NAN)),
             Expression::String(s) => {
-                let map = self.literal_map(s.span(), s.value(), Mode::Quoted, None);
-                ExprKind::Template(vec![Part::Literal {
-                    text: s.value().clone(),
-                    map,
-                }])
+                let (text, map) = self.literal(s.span(), s.value(), Mode::Quoted);
+                ExprKind::Template(vec![Part::Literal { text, map }])
             }
             Expression::Array(a) => ExprKind::Tuple(a.iter().map(|x| self.expr(x)).collect()),
             Expression::Object(o) => ExprKind::Object(
@@ -139,11 +136,21 @@ impl Lower<'_> {
                     .collect(),
             ),
             Expression::StringTemplate(t) => {
-                ExprKind::Template(self.elements(t.iter(), Mode::Quoted, None))
+                ExprKind::Template(self.elements(t.iter(), Mode::Quoted))
             }
             Expression::HeredocTemplate(h) => {
-                let indent = h.indent();
-                ExprKind::Template(self.template(&h.template, Mode::Heredoc, indent))
+                // hcl-edit dedents `<<-` heredocs only at the top level of the template;
+                // Terraform dedents every line, also inside directives, so redo it here.
+                let flush = span.start < span.end
+                    && self
+                        .text
+                        .get(span.start as usize..)
+                        .is_some_and(|t| t.starts_with("<<-"));
+                let mut parts = self.template(&h.template, Mode::Heredoc);
+                if flush {
+                    flush_heredoc(&mut parts);
+                }
+                ExprKind::Template(parts)
             }
             Expression::Parenthesis(p) => return self.expr(p.inner()),
             Expression::Variable(v) => ExprKind::Var(v.as_str().to_string()),
@@ -225,33 +232,18 @@ impl Lower<'_> {
         Expr::new(kind, span)
     }
 
-    fn template(&self, t: &ht::Template, mode: Mode, indent: Option<usize>) -> Vec<Part> {
-        self.elements(t.iter(), mode, indent)
+    fn template(&self, t: &ht::Template, mode: Mode) -> Vec<Part> {
+        self.elements(t.iter(), mode)
     }
 
-    fn elements<'e>(
-        &self,
-        elements: impl Iterator<Item = &'e Element>,
-        mode: Mode,
-        indent: Option<usize>,
-    ) -> Vec<Part> {
+    fn elements<'e>(&self, elements: impl Iterator<Item = &'e Element>, mode: Mode) -> Vec<Part> {
         let mut parts = Vec::new();
         // Strip markers (`~`) apply to the neighbouring literals.
         let mut strip_next = false;
-        // hcl-edit's dedent skips the rest of a line after an interpolation.
-        let mut skip_first = false;
         for el in elements {
             match el {
                 Element::Literal(lit) => {
-                    let map = self.literal_map(
-                        lit.span(),
-                        lit.value(),
-                        mode,
-                        indent.map(|n| (n, skip_first)),
-                    );
-                    skip_first = !lit.value().ends_with('\n');
-                    let mut text = lit.value().clone();
-                    let mut map = map;
+                    let (mut text, mut map) = self.literal(lit.span(), lit.value(), mode);
                     if strip_next {
                         let n = text.len() - text.trim_start().len();
                         text.drain(..n);
@@ -263,79 +255,78 @@ impl Lower<'_> {
                 Element::Interpolation(i) => {
                     strip_prev(&mut parts, i.strip);
                     strip_next = i.strip.strip_end();
-                    skip_first = true;
                     parts.push(Part::Interp(self.expr(&i.expr)));
                 }
-                Element::Directive(d) => {
-                    skip_first = true;
-                    match d.as_ref() {
-                        Directive::If(d) => {
-                            strip_prev(&mut parts, d.if_expr.strip);
-                            let mut then = self.template(&d.if_expr.template, mode, indent);
-                            if d.if_expr.strip.strip_end() {
-                                strip_first(&mut then);
-                            }
-                            let mut otherwise = Vec::new();
-                            if let Some(e) = &d.else_expr {
-                                if e.strip.strip_start() {
-                                    strip_last(&mut then);
-                                }
-                                otherwise = self.template(&e.template, mode, indent);
-                                if e.strip.strip_end() {
-                                    strip_first(&mut otherwise);
-                                }
-                                if d.endif_expr.strip.strip_start() {
-                                    strip_last(&mut otherwise);
-                                }
-                            } else if d.endif_expr.strip.strip_start() {
+                Element::Directive(d) => match d.as_ref() {
+                    Directive::If(d) => {
+                        strip_prev(&mut parts, d.if_expr.strip);
+                        let mut then = self.template(&d.if_expr.template, mode);
+                        if d.if_expr.strip.strip_end() {
+                            strip_first(&mut then);
+                        }
+                        let mut otherwise = Vec::new();
+                        if let Some(e) = &d.else_expr {
+                            if e.strip.strip_start() {
                                 strip_last(&mut then);
                             }
-                            strip_next = d.endif_expr.strip.strip_end();
-                            parts.push(Part::If {
-                                cond: self.expr(&d.if_expr.cond_expr),
-                                then,
-                                otherwise,
-                            });
-                        }
-                        Directive::For(d) => {
-                            strip_prev(&mut parts, d.for_expr.strip);
-                            let mut body = self.template(&d.for_expr.template, mode, indent);
-                            if d.for_expr.strip.strip_end() {
-                                strip_first(&mut body);
+                            otherwise = self.template(&e.template, mode);
+                            if e.strip.strip_end() {
+                                strip_first(&mut otherwise);
                             }
-                            if d.endfor_expr.strip.strip_start() {
-                                strip_last(&mut body);
+                            if d.endif_expr.strip.strip_start() {
+                                strip_last(&mut otherwise);
                             }
-                            strip_next = d.endfor_expr.strip.strip_end();
-                            parts.push(Part::For {
-                                key_var: d
-                                    .for_expr
-                                    .key_var
-                                    .as_ref()
-                                    .map(|k| k.as_str().to_string()),
-                                value_var: d.for_expr.value_var.as_str().to_string(),
-                                collection: self.expr(&d.for_expr.collection_expr),
-                                body,
-                            });
+                        } else if d.endif_expr.strip.strip_start() {
+                            strip_last(&mut then);
                         }
+                        strip_next = d.endif_expr.strip.strip_end();
+                        parts.push(Part::If {
+                            cond: self.expr(&d.if_expr.cond_expr),
+                            then,
+                            otherwise,
+                        });
                     }
-                }
+                    Directive::For(d) => {
+                        strip_prev(&mut parts, d.for_expr.strip);
+                        let mut body = self.template(&d.for_expr.template, mode);
+                        if d.for_expr.strip.strip_end() {
+                            strip_first(&mut body);
+                        }
+                        if d.endfor_expr.strip.strip_start() {
+                            strip_last(&mut body);
+                        }
+                        strip_next = d.endfor_expr.strip.strip_end();
+                        parts.push(Part::For {
+                            key_var: d.for_expr.key_var.as_ref().map(|k| k.as_str().to_string()),
+                            value_var: d.for_expr.value_var.as_str().to_string(),
+                            collection: self.expr(&d.for_expr.collection_expr),
+                            body,
+                        });
+                    }
+                },
             }
         }
         parts
     }
 
-    /// Maps a decoded literal back to its raw source by re-scanning the source text:
-    /// hcl-edit gives the span of the raw text only.
-    fn literal_map(
+    /// A literal's text and the map back to its raw source, by re-scanning the source:
+    /// hcl-edit gives the decoded text (dedented at the top level of `<<-` heredocs) and
+    /// the span of the raw text only.
+    fn literal(
         &self,
         range: Option<std::ops::Range<usize>>,
         value: &str,
         mode: Mode,
-        dedent: Option<(usize, bool)>,
-    ) -> OffsetMap {
+    ) -> (String, OffsetMap) {
+        let fallback = |start: usize| {
+            // Should not happen; point at the literal's start rather than guess inside it.
+            let mut m = OffsetMap::new(self.file);
+            m.push(0, start);
+            m.push(value.len(), start);
+            (value.to_string(), m)
+        };
         let Some(range) = range else {
-            return OffsetMap::default();
+            return (value.to_string(), OffsetMap::default());
         };
         let mut start = range.start;
         let mut end = range.end;
@@ -344,24 +335,19 @@ impl Lower<'_> {
             start += 1;
             end -= 1;
         }
-        let raw = self.text.get(start..end).unwrap_or("");
-        let (mut decoded, mut offs) = decode(raw, mode == Mode::Quoted);
-        if let Some((n, skip_first)) = dedent {
-            (decoded, offs) = dedent_mapped(&decoded, &offs, n, skip_first);
+        let Some(raw) = self.text.get(start..end) else {
+            return fallback(range.start);
+        };
+        let (decoded, offs) = decode(raw, mode == Mode::Quoted);
+        // Heredoc text is taken raw (undedented); `flush_heredoc` dedents it.
+        if mode == Mode::Quoted && decoded != value {
+            return fallback(start);
         }
-        if decoded == value {
-            let mut m = OffsetMap::new(self.file);
-            for (v, s) in offs {
-                m.push(v, start + s);
-            }
-            m
-        } else {
-            // Should not happen; point at the literal's start rather than guess inside it.
-            let mut m = OffsetMap::new(self.file);
-            m.push(0, start);
-            m.push(value.len(), start);
-            m
+        let mut m = OffsetMap::new(self.file);
+        for (v, s) in offs {
+            m.push(v, start + s);
         }
+        (decoded, m)
     }
 }
 
@@ -430,46 +416,109 @@ fn hex(s: Option<&str>) -> Option<char> {
     u32::from_str_radix(s?, 16).ok().and_then(char::from_u32)
 }
 
-/// Re-applies hcl-edit's heredoc dedent (drop `n` chars from each non-empty line) to a
-/// decoded string and its offsets.
-fn dedent_mapped(
-    s: &str,
-    offs: &[(usize, usize)],
-    n: usize,
-    skip_first: bool,
-) -> (String, Vec<(usize, usize)>) {
-    let mut out = String::with_capacity(s.len());
-    let mut out_offs = Vec::with_capacity(offs.len());
-    let src_of = |byte: usize| -> usize {
-        match offs.binary_search_by_key(&byte, |o| o.0) {
-            Ok(i) => offs[i].1,
-            Err(i) => offs.get(i.saturating_sub(1)).map_or(0, |o| o.1),
-        }
-    };
-    let mut line_start = 0;
-    let mut first = true;
-    for line in s.split_inclusive('\n') {
-        let body = line.strip_suffix('\n').unwrap_or(line);
-        let body = body.strip_suffix('\r').unwrap_or(body);
-        let keep_from = if first && skip_first {
-            0
-        } else if body.is_empty() {
-            body.len()
-        } else {
-            body.char_indices().nth(n).map_or(body.len(), |(b, _)| b)
-        };
-        for (b, c) in body[keep_from..].char_indices() {
-            out_offs.push((out.len(), src_of(line_start + keep_from + b)));
-            out.push(c);
-        }
-        if line.ends_with('\n') {
-            out_offs.push((out.len(), src_of(line_start + line.len() - 1)));
-            out.push('\n');
-        }
-        line_start += line.len();
-        first = false;
+/// Terraform's `<<-` rule: find the fewest leading spaces of any line (a line that starts
+/// with an interpolation or directive has none; blank lines do not count), then remove that
+/// many characters from the start of every non-blank line, inside directives too.
+fn flush_heredoc(parts: &mut [Part]) {
+    let mut at_line_start = true;
+    let mut min = usize::MAX;
+    measure(parts, &mut at_line_start, &mut min);
+    if min == 0 || min == usize::MAX {
+        return;
     }
-    (out, out_offs)
+    let mut at_line_start = true;
+    strip_indent(parts, min, &mut at_line_start);
+}
+
+fn is_blank_line(seg: &str) -> bool {
+    seg.ends_with('\n') && seg.trim_start().is_empty()
+}
+
+fn measure(parts: &[Part], at_line_start: &mut bool, min: &mut usize) {
+    // A directive marker or interpolation at the start of a line: no indent there.
+    let marker = |at: &mut bool, min: &mut usize| {
+        if *at {
+            *min = 0;
+        }
+        *at = false;
+    };
+    for p in parts {
+        match p {
+            Part::Literal { text, .. } => {
+                for seg in text.split_inclusive('\n') {
+                    if *at_line_start && !is_blank_line(seg) {
+                        let spaces = seg.chars().take_while(|c| c.is_whitespace()).count();
+                        *min = (*min).min(spaces);
+                    }
+                    *at_line_start = seg.ends_with('\n');
+                }
+            }
+            Part::Interp(_) => marker(at_line_start, min),
+            Part::If {
+                then, otherwise, ..
+            } => {
+                marker(at_line_start, min);
+                measure(then, at_line_start, min);
+                if !otherwise.is_empty() {
+                    marker(at_line_start, min);
+                    measure(otherwise, at_line_start, min);
+                }
+                marker(at_line_start, min);
+            }
+            Part::For { body, .. } => {
+                marker(at_line_start, min);
+                measure(body, at_line_start, min);
+                marker(at_line_start, min);
+            }
+        }
+    }
+}
+
+fn strip_indent(parts: &mut [Part], n: usize, at_line_start: &mut bool) {
+    for p in parts {
+        match p {
+            Part::Literal { text, map } => {
+                let mut out = String::with_capacity(text.len());
+                let mut out_map = OffsetMap::default();
+                out_map.file = map.file;
+                let mut offset = 0;
+                for seg in text.split_inclusive('\n') {
+                    let skip = if *at_line_start && !is_blank_line(seg) {
+                        seg.char_indices().nth(n).map_or(seg.len(), |(b, _)| b)
+                    } else {
+                        0
+                    };
+                    for (b, c) in seg[skip..].char_indices() {
+                        if let Some(src) = map.lookup(offset + skip + b) {
+                            out_map.push(out.len(), src);
+                        }
+                        out.push(c);
+                    }
+                    *at_line_start = seg.ends_with('\n');
+                    offset += seg.len();
+                }
+                *text = out;
+                *map = out_map;
+            }
+            Part::Interp(_) => *at_line_start = false,
+            Part::If {
+                then, otherwise, ..
+            } => {
+                *at_line_start = false;
+                strip_indent(then, n, at_line_start);
+                if !otherwise.is_empty() {
+                    *at_line_start = false;
+                    strip_indent(otherwise, n, at_line_start);
+                }
+                *at_line_start = false;
+            }
+            Part::For { body, .. } => {
+                *at_line_start = false;
+                strip_indent(body, n, at_line_start);
+                *at_line_start = false;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -512,6 +561,68 @@ mod tests {
         let v = text.find('b').unwrap();
         let s = map.lookup(v).unwrap();
         assert_eq!(&src[s..s + 1], "b");
+    }
+
+    fn heredoc_value(src: &str) -> String {
+        let body = parse_body(FileId(0), src).unwrap();
+        let ExprKind::Template(parts) = &body.attributes[0].expr.kind else {
+            panic!()
+        };
+        let mut out = String::new();
+        for p in parts {
+            match p {
+                Part::Literal { text, .. } => out.push_str(text),
+                Part::Interp(_) => out.push_str("<i>"),
+                Part::If { then, .. } | Part::For { body: then, .. } => {
+                    for t in then {
+                        if let Part::Literal { text, .. } = t {
+                            out.push_str(text);
+                        } else {
+                            out.push_str("<i>");
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Cases from HCL's specification suite (expressions/heredoc).
+    #[test]
+    fn flush_heredoc_like_terraform() {
+        let case = |body: &str| heredoc_value(&format!("a = <<-EOT\n{body}  EOT\n"));
+        assert_eq!(case("    Foo\n    Bar\n    Baz\n"), "Foo\nBar\nBaz\n");
+        assert_eq!(case("    Foo\n      Bar\n    Baz\n"), "Foo\n  Bar\nBaz\n");
+        assert_eq!(case("    Foo\n  Bar\n    Baz\n"), "  Foo\nBar\n  Baz\n");
+        assert_eq!(case("    Foo\n    ${bar}\n    Baz\n"), "Foo\n<i>\nBaz\n");
+        assert_eq!(case("    Foo\n  ${bar}\n    Baz\n"), "  Foo\n<i>\n  Baz\n");
+        assert_eq!(case("    Foo\n\n    Bar\n"), "Foo\n\nBar\n");
+        assert_eq!(case("    Foo\n${bar}\n"), "    Foo\n<i>\n");
+        // Inside a directive too (hcl-edit leaves these indented).
+        assert_eq!(
+            case("    %{ for e in x }\n    (${e})\n    %{ endfor }\n"),
+            "\n(<i>)\n\n"
+        );
+    }
+
+    #[test]
+    fn flushed_directive_body_maps_to_source() {
+        let src =
+            "a = <<-EOT\n    %{ for e in x }\n    ($.eventName = ${e})\n    %{ endfor }\n  EOT\n";
+        let body = parse_body(FileId(0), src).unwrap();
+        let ExprKind::Template(parts) = &body.attributes[0].expr.kind else {
+            panic!()
+        };
+        let Part::For { body, .. } = &parts[1] else {
+            panic!("{parts:?}")
+        };
+        let Part::Literal { text, map } = &body[0] else {
+            panic!()
+        };
+        assert_eq!(text, "\n($.eventName = ");
+        let at = text.find("eventName").unwrap();
+        let s = map.lookup(at).unwrap();
+        assert_eq!(&src[s..s + 9], "eventName");
     }
 
     #[test]

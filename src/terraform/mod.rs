@@ -15,6 +15,7 @@ pub mod eval;
 pub mod functions;
 pub mod hcl;
 pub mod json;
+pub mod plan;
 pub mod source;
 pub mod types;
 pub mod value;
@@ -105,6 +106,16 @@ pub struct Instance {
 }
 
 impl Instance {
+    /// Output order: by root, module, resource, then instance key (numbers numerically).
+    pub fn order(a: &Instance, b: &Instance) -> std::cmp::Ordering {
+        (
+            &a.root, &a.module, a.data, &a.rtype, &a.name, &a.key, &a.address,
+        )
+            .cmp(&(
+                &b.root, &b.module, b.data, &b.rtype, &b.name, &b.key, &b.address,
+            ))
+    }
+
     /// The value at a path such as `metric_transformation[0].name`.
     pub fn get(&self, path: &str) -> Option<&Value> {
         let mut cur: Option<&Value> = None;
@@ -294,6 +305,14 @@ fn modules_json(root: &Path) -> HashMap<String, PathBuf> {
 
 /// Loads and evaluates every root module under `paths`.
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
+    // The evaluator recurses through references; give its threads room.
+    match rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build() {
+        Ok(pool) => pool.install(|| load_inner(paths, options)),
+        Err(_) => load_inner(paths, options),
+    }
+}
+
+fn load_inner(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
     let discovery = discover::discover(paths);
     let display_base = match paths {
         [p] if p.is_dir() => Some(p.clone()),
@@ -517,7 +536,7 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
     for d in extra.into_inner().unwrap_or_else(|p| p.into_inner()) {
         diagnostics.push((d.severity, d.message, d.help, d.span, None));
     }
-    instances.sort_by(|a, b| (&a.root, &a.address).cmp(&(&b.root, &b.address)));
+    instances.sort_by(Instance::order);
     roots.sort();
 
     let mut diagnostics: Vec<Diagnostic> = diagnostics

@@ -78,12 +78,14 @@ pub struct SourceFile {
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
+    by_path: std::collections::HashMap<PathBuf, FileId>,
 }
 
 impl SourceMap {
     pub fn add(&mut self, path: PathBuf, display: String, text: String) -> FileId {
         let lines = LineIndex::new(&text);
         let id = FileId(clamp(self.files.len()));
+        self.by_path.entry(path.clone()).or_insert(id);
         self.files.push(SourceFile {
             path,
             display,
@@ -98,10 +100,7 @@ impl SourceMap {
     }
 
     pub fn find(&self, path: &std::path::Path) -> Option<FileId> {
-        self.files
-            .iter()
-            .position(|f| f.path == path)
-            .map(|i| FileId(clamp(i)))
+        self.by_path.get(path).copied()
     }
 
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {

@@ -53,7 +53,12 @@ pub struct ResourceObject {
 impl ResourceObject {
     /// An attribute: the configured value, else a reference (managed) or unknown (data).
     pub fn get(&self, name: &str) -> Value {
-        if let Some(v) = self.attributes.get(name) {
+        // An argument set to null is an argument not set: the provider may compute it.
+        if let Some(v) = self
+            .attributes
+            .get(name)
+            .filter(|v| !matches!(v, Value::Null))
+        {
             return v.clone();
         }
         if self.data {

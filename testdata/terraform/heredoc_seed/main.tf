@@ -59,3 +59,22 @@ resource "aws_cloudwatch_metric_alarm" "policychange" {
   threshold           = 1
   alarm_actions       = [aws_sns_topic.trail-unauthorised.arn]
 }
+
+# A `<<-` heredoc with a directive on its own lines: Terraform dedents inside it too.
+resource "aws_cloudwatch_log_metric_filter" "directive" {
+  name           = "mfa_changes"
+  log_group_name = var.log_group_name
+  pattern        = <<-EOT
+    {
+    %{~ for i, e in ["DeactivateMFADevice", "DeleteVirtualMFADevice"] ~}
+      ${i > 0 ? "||" : ""} ($.eventName = ${e})
+    %{~ endfor ~}
+    }
+  EOT
+
+  metric_transformation {
+    name      = "mfa_changes"
+    namespace = "CISBenchmark"
+    value     = "1"
+  }
+}
