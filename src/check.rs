@@ -10,13 +10,19 @@ use crate::rules::{Control, Finding, Level, Location};
 use crate::terraform::{self, LoadOptions, Severity as LoadSeverity};
 
 /// Runs the whole analysis. `Err` only for defects of trailwatch itself (rule data).
+/// With `plan` (the output of `terraform show -json`), the plan's fully resolved values
+/// are checked, mapped back to the `.tf` files under the first path when they are there.
 pub fn check(
     paths: &[PathBuf],
+    plan: Option<&std::path::Path>,
     load: &LoadOptions,
     options: &CheckOptions,
     controls: &[Control],
 ) -> Report {
-    let loaded = terraform::load(paths, load);
+    let loaded = match plan {
+        Some(plan) => terraform::plan::load_plan(plan, paths.first().map(PathBuf::as_path), load),
+        None => terraform::load(paths, load),
+    };
     // Each root module is its own Terraform configuration (its own state): check each
     // on its own, and a control fails when it fails in any root that monitors anything.
     let mut findings = Vec::new();

@@ -136,3 +136,51 @@ fn output_is_deterministic() {
     let b = trailwatch(&["check", "testdata", "--format", "sarif"]);
     assert_eq!(a.stdout, b.stdout);
 }
+
+#[test]
+fn plan_json_is_checked_and_mapped_to_sources() {
+    let run = trailwatch(&[
+        "check",
+        "testdata/terraform/plan_json",
+        "--plan",
+        "testdata/terraform/plan_json/plan.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let findings = report["findings"].as_array().expect("findings");
+    let topic = findings
+        .iter()
+        .find(|f| f["rule"] == "topic-no-subscription")
+        .expect("topic finding");
+    assert_eq!(topic["location"]["path"], "main.tf");
+    let alarm = findings
+        .iter()
+        .find(|f| f["defect"] == "alarm-no-actions")
+        .expect("alarm finding");
+    assert_eq!(alarm["location"]["path"], "cis/main.tf");
+}
+
+#[test]
+fn broken_plan_is_reported_not_panicked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plan = dir.path().join("plan.json");
+    std::fs::write(&plan, "{\"format_version\": \"1.2\", \"planned_values\": {").expect("write");
+    let path = plan.to_string_lossy().to_string();
+    let run = trailwatch(&[
+        "check",
+        "--plan",
+        &path,
+        "--format",
+        "json",
+        dir.path().to_str().unwrap_or("."),
+    ]);
+    assert!(run.code == 1 || run.code == 2, "exit {}", run.code);
+    assert!(
+        run.stdout.contains("plan.json") || run.stderr.contains("plan.json"),
+        "{} {}",
+        run.stdout,
+        run.stderr
+    );
+}

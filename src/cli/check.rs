@@ -64,6 +64,10 @@ pub struct CheckArgs {
     /// first path).
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// A plan in JSON (`terraform show -json plan.out > plan.json`): check its fully
+    /// resolved values; PATH, when given, holds the configuration for source locations.
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
     /// Findings in this baseline file are reported as known, and do not fail the run.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -133,7 +137,7 @@ pub fn run(args: CheckArgs) -> u8 {
             return 2;
         }
     };
-    for path in &args.paths {
+    for path in args.paths.iter().chain(&args.plan) {
         if !path.exists() {
             return usage(&format!("{}: no such file or directory", path.display()));
         }
@@ -211,7 +215,13 @@ pub fn run(args: CheckArgs) -> u8 {
         cloudtrail_log_groups: config.cloudtrail_log_groups.clone(),
         subscribed_topics: config.subscribed_topics.clone(),
     };
-    let mut report = trailwatch::check::check(&args.paths, &load, &options, &controls);
+    let mut report = trailwatch::check::check(
+        &args.paths,
+        args.plan.as_deref(),
+        &load,
+        &options,
+        &controls,
+    );
     let scan_root = args
         .paths
         .first()
