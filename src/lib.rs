@@ -2,6 +2,12 @@
 //! team must hear about reach a human. See `DESIGN.md` in the shared folder for the stages:
 //! discover → terraform → model → pattern → rules → report.
 
+// No panics on anything derived from input: errors become diagnostics.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
 pub mod check;
 pub mod config;
 pub mod discover;

@@ -1,5 +1,10 @@
 //! The `trailwatch` command line: parses arguments, calls the library, sets the exit code.
 
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
@@ -51,7 +56,20 @@ enum ConfigCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let code = match cli.command {
+    // A bug must never look like "no findings": report it and exit 2.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!(
+            "internal error: trailwatch crashed ({info}); please report this with the input that caused it"
+        );
+    }));
+    match std::panic::catch_unwind(move || run(cli)) {
+        Ok(code) => ExitCode::from(code),
+        Err(_) => ExitCode::from(2),
+    }
+}
+
+fn run(cli: Cli) -> u8 {
+    match cli.command {
         Command::Check(args) => cli::check::run(args),
         Command::Pattern(command) => cli::pattern::run(command),
         Command::Rules { markdown } => cli::rules::list(markdown),
@@ -70,6 +88,5 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut command, "trailwatch", &mut std::io::stdout());
             0
         }
-    };
-    ExitCode::from(code)
+    }
 }
