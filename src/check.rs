@@ -128,6 +128,12 @@ pub fn check(
         controls: statuses,
         sources,
         files: loaded.sources.files().count(),
+        roots: loaded.roots.clone(),
+        skipped: loaded
+            .skipped
+            .iter()
+            .map(|s| (s.path.display().to_string(), s.reason.clone()))
+            .collect(),
         nothing_to_check,
         baseline: false,
     }

@@ -184,3 +184,43 @@ fn broken_plan_is_reported_not_panicked() {
         run.stderr
     );
 }
+
+fn trailwatch_env(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_trailwatch"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .output()
+        .expect("the trailwatch binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn same_sarif_with_one_thread_and_with_many() {
+    let args = ["check", "testdata", "--format", "sarif"];
+    let one = trailwatch_env(&args, &[("RAYON_NUM_THREADS", "1")]);
+    let two = trailwatch_env(&args, &[("RAYON_NUM_THREADS", "2")]);
+    let eight = trailwatch_env(&args, &[("RAYON_NUM_THREADS", "8")]);
+    assert!(one.stdout.len() > 1000);
+    assert_eq!(one.stdout, two.stdout);
+    assert_eq!(one.stdout, eight.stdout);
+    assert_eq!(one.stdout, trailwatch_env(&args, &[("RAYON_NUM_THREADS", "1")]).stdout);
+}
+
+#[test]
+fn verbose_lists_roots_and_skipped_files() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join(".terraform")).expect("mkdir");
+    std::fs::write(dir.path().join(".terraform/cached.tf"), "").expect("write");
+    std::fs::write(dir.path().join("main.tf"), "resource \"aws_s3_bucket\" \"b\" {}\n").expect("write");
+    let run = trailwatch(&["check", dir.path().to_str().unwrap_or("."), "--verbose"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stderr.contains("checked 1 file(s) in 1 root module(s)"), "{}", run.stderr);
+    assert!(run.stderr.contains(".terraform"), "{}", run.stderr);
+    assert!(run.stdout.contains("nothing to check"));
+}

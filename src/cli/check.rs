@@ -74,6 +74,10 @@ pub struct CheckArgs {
     /// Record the current findings as the baseline in FILE.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Also say (on standard error) which root modules were checked and which files were
+    /// skipped and why.
+    #[arg(long, short)]
+    pub verbose: bool,
     /// Human output: findings only, no notes and no summary.
     #[arg(long, short)]
     pub quiet: bool,
@@ -237,6 +241,20 @@ pub fn run(args: CheckArgs) -> u8 {
     for f in &mut report.findings {
         if let Some(level) = config.severity.get(&f.rule).and_then(|l| Level::parse(l)) {
             f.level = level;
+        }
+    }
+    if args.verbose {
+        if let Some(loaded) = &loaded_config {
+            eprintln!("config: {}", loaded.path.display());
+        }
+        eprintln!(
+            "checked {} file(s) in {} root module(s): {}",
+            report.files,
+            report.roots.len(),
+            report.roots.join(", ")
+        );
+        for (path, reason) in &report.skipped {
+            eprintln!("skipped {path}: {reason}");
         }
     }
     if let Some(path) = &args.baseline {

@@ -81,7 +81,7 @@ fn terms_match(terms: &[Term], message: &str) -> bool {
 fn term_present(text: &TermText, message: &str) -> bool {
     match text {
         TermText::Literal { text, .. } => message.contains(text.as_str()),
-        TermText::Regex(source) => regex::compile(source).is_ok_and(|re| re.is_match(message)),
+        TermText::Regex(source) => regex::is_match(source, message),
     }
 }
 
@@ -165,7 +165,7 @@ fn compare_number(op: Op, value: &Value, number: f64, written: &str) -> bool {
 }
 
 fn regex_search(source: &str, text: &str) -> bool {
-    regex::compile(source).is_ok_and(|re| re.is_match(text))
+    regex::is_match(source, text)
 }
 
 // ---- space-delimited ----

@@ -78,6 +78,26 @@ fn first_line(text: &str) -> &str {
         .unwrap_or(text)
 }
 
+/// True when `body` (already checked at parse time) matches somewhere in `text`.
+/// Compiled regexes are cached per thread: a pattern is evaluated on many records.
+pub fn is_match(body: &str, text: &str) -> bool {
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<String, Option<regex::Regex>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() > 4096 {
+            cache.clear();
+        }
+        cache
+            .entry(body.to_string())
+            .or_insert_with(|| compile(body).ok())
+            .as_ref()
+            .is_some_and(|re| re.is_match(text))
+    })
+}
+
 /// Compiles a regex body. CloudWatch searches for the regex anywhere in the value
 /// (use `^…$` to anchor), and matching is case-sensitive.
 pub fn compile(body: &str) -> Result<regex::Regex, regex::Error> {

@@ -46,6 +46,10 @@ pub struct Report {
     pub nothing_to_check: bool,
     /// True when findings were compared with a `--baseline` file.
     pub baseline: bool,
+    /// Root modules checked, relative to the scanned path.
+    pub roots: Vec<String>,
+    /// Files passed over, with the reason (for `--verbose`).
+    pub skipped: Vec<(String, String)>,
 }
 
 impl Report {
