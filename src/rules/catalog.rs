@@ -51,11 +51,22 @@ pub struct Sample {
     #[serde(default)]
     pub why: Option<String>,
     pub record: String,
+    /// The record as a log event, parsed once: every root module is checked against it.
+    #[serde(skip)]
+    parsed: std::sync::OnceLock<Option<crate::pattern::LogEvent>>,
 }
 
 impl Sample {
     pub fn json(&self) -> Result<serde_json::Value, serde_json::Error> {
         serde_json::from_str(&self.record)
+    }
+
+    /// The record as CloudWatch would see it; `None` if the rule data is not JSON (a test
+    /// fails on that).
+    pub fn event(&self) -> Option<&crate::pattern::LogEvent> {
+        self.parsed
+            .get_or_init(|| self.json().ok().map(crate::pattern::LogEvent::from_json))
+            .as_ref()
     }
 }
 

@@ -20,7 +20,7 @@ impl<'s> Context<'s> {
         let mut events = BTreeSet::new();
         for control in controls {
             for sample in control.must_match.iter().chain(&control.should_not_match) {
-                if let Ok(json) = sample.json()
+                if let Some(json) = sample.event().and_then(|e| e.json.as_ref())
                     && let Some(name) = json.get("eventName").and_then(|v| v.as_str())
                 {
                     events.insert(name.to_string());

@@ -25,14 +25,10 @@ struct Parsed {
     analysis: Analysis,
 }
 
-fn events(samples: &[crate::rules::catalog::Sample]) -> Vec<(String, LogEvent)> {
+fn events(samples: &[crate::rules::catalog::Sample]) -> Vec<(&str, &LogEvent)> {
     samples
         .iter()
-        .filter_map(|s| {
-            s.json()
-                .ok()
-                .map(|j| (s.event.clone(), LogEvent::from_json(j)))
-        })
+        .filter_map(|s| s.event().map(|e| (s.event.as_str(), e)))
         .collect()
 }
 
@@ -41,7 +37,7 @@ fn events(samples: &[crate::rules::catalog::Sample]) -> Vec<(String, LogEvent)> 
 fn keywords(control: &Control) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for sample in &control.must_match {
-        if let Ok(json) = sample.json()
+        if let Some(json) = sample.event().and_then(|e| e.json.as_ref())
             && let Some(name) = json.get("eventName").and_then(|v| v.as_str())
         {
             out.insert(name.to_string());
@@ -182,7 +178,7 @@ pub fn check(
             && t.management_gap.is_none()
     });
     let keyword_sets: Vec<BTreeSet<String>> = selected.iter().map(|c| keywords(c)).collect();
-    let required: Vec<Vec<(String, LogEvent)>> =
+    let required: Vec<Vec<(&str, &LogEvent)>> =
         selected.iter().map(|c| events(&c.must_match)).collect();
     // matched[f][c] = indices of control c's required events that filter f's pattern matches.
     let matched: Vec<Vec<BTreeSet<usize>>> = parsed
@@ -322,7 +318,7 @@ fn diagnose(
     matched: &[Vec<BTreeSet<usize>>],
     placement: &[OnTrail],
     links: &[FilterLink],
-    required: &[(String, LogEvent)],
+    required: &[(&str, &LogEvent)],
     trail_known: bool,
     declared: &[String],
 ) {
@@ -342,7 +338,7 @@ fn diagnose(
         .iter()
         .enumerate()
         .filter(|(i, _)| !union.contains(i))
-        .map(|(_, (name, _))| name.as_str())
+        .map(|(_, (name, _))| *name)
         .collect();
     for &f in intended {
         let filter = &graph.filters[f];
@@ -628,7 +624,7 @@ fn noisy(
         let hits: Vec<&str> = benign
             .iter()
             .filter(|(_, e)| pattern.matches(e))
-            .map(|(n, _)| n.as_str())
+            .map(|(n, _)| *n)
             .collect();
         if hits.is_empty() {
             continue;
