@@ -209,7 +209,10 @@ fn same_sarif_with_one_thread_and_with_many() {
     assert!(one.stdout.len() > 1000);
     assert_eq!(one.stdout, two.stdout);
     assert_eq!(one.stdout, eight.stdout);
-    assert_eq!(one.stdout, trailwatch_env(&args, &[("RAYON_NUM_THREADS", "1")]).stdout);
+    assert_eq!(
+        one.stdout,
+        trailwatch_env(&args, &[("RAYON_NUM_THREADS", "1")]).stdout
+    );
 }
 
 #[test]
@@ -217,10 +220,18 @@ fn verbose_lists_roots_and_skipped_files() {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::create_dir(dir.path().join(".terraform")).expect("mkdir");
     std::fs::write(dir.path().join(".terraform/cached.tf"), "").expect("write");
-    std::fs::write(dir.path().join("main.tf"), "resource \"aws_s3_bucket\" \"b\" {}\n").expect("write");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_s3_bucket\" \"b\" {}\n",
+    )
+    .expect("write");
     let run = trailwatch(&["check", dir.path().to_str().unwrap_or("."), "--verbose"]);
     assert_eq!(run.code, 0);
-    assert!(run.stderr.contains("checked 1 file(s) in 1 root module(s)"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("checked 1 file(s) in 1 root module(s)"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains(".terraform"), "{}", run.stderr);
     assert!(run.stdout.contains("nothing to check"));
 }
