@@ -1,5 +1,6 @@
 //! `trailwatch check` through the real binary: formats, exit codes, options.
 
+use std::path::Path;
 use std::process::Command;
 
 struct Run {
@@ -234,4 +235,26 @@ fn verbose_lists_roots_and_skipped_files() {
     );
     assert!(run.stderr.contains(".terraform"), "{}", run.stderr);
     assert!(run.stdout.contains("nothing to check"));
+}
+
+#[test]
+fn a_file_in_a_child_module_is_checked_through_its_calling_root() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/check/clean-local-module");
+    let out = Command::new(env!("CARGO_BIN_EXE_trailwatch"))
+        .args([
+            "check",
+            "modules/cis-alarms/main.tf",
+            "--format",
+            "json",
+            "--verbose",
+        ])
+        .current_dir(&dir)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("in 1 root module(s): ."), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    // Judged with the inputs the root gives it, the module's controls pass.
+    assert_eq!(report["controls"]["organizations-changes"], "pass");
+    assert_eq!(report["controls"]["config-changes"], "pass");
 }

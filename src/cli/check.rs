@@ -146,10 +146,16 @@ pub fn run(args: CheckArgs) -> u8 {
             return usage(&format!("{}: no such file or directory", path.display()));
         }
     }
-    let args = CheckArgs {
-        paths: module_directories(&args.paths),
-        ..args
+    // Files (pre-commit passes them) stand for their module, judged through the root
+    // module that calls it when that root is in the current tree.
+    let any_file = args.paths.iter().any(|p| p.is_file());
+    let directories = module_directories(&args.paths);
+    let paths = if any_file {
+        trailwatch::discover::callers::roots_for(&directories, std::path::Path::new("."))
+    } else {
+        directories
     };
+    let args = CheckArgs { paths, ..args };
     let loaded_config = match load_config(&args) {
         Ok(c) => c,
         Err(e) => return usage(&e),

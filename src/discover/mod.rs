@@ -2,6 +2,8 @@
 //! and `*.auto.tfvars(.json)`. Skips `.terraform/`, hidden directories and test files, and
 //! never follows a symlink out of the scanned root.
 
+pub mod callers;
+
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
