@@ -103,6 +103,13 @@ pub fn check(
             baselined: false,
         });
     }
+    // Code scanning needs a location on every result: a finding about the configuration
+    // as a whole points at the start of its first file.
+    if let Some((_, first)) = loaded.sources.files().next() {
+        for f in findings.iter_mut().filter(|f| f.location.is_none()) {
+            f.location = Some(Location::in_text(first.display.clone(), &first.text, 0, 0));
+        }
+    }
     let files: Vec<(&str, &str)> = loaded
         .sources
         .files()
@@ -136,6 +143,12 @@ pub fn check(
             .collect(),
         nothing_to_check,
         baseline: false,
+        base: match paths {
+            [only] if only.is_dir() => {
+                Some(only.to_string_lossy().trim_start_matches("./").to_string())
+            }
+            _ => None,
+        },
     }
 }
 

@@ -55,6 +55,12 @@ enum ConfigCommand {
 }
 
 fn main() -> ExitCode {
+    // Rust ignores SIGPIPE, so a closed pipe (`| head`) would make printing panic.
+    #[cfg(unix)]
+    // SAFETY: setting a signal disposition to its default before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     // A bug must never look like "no findings": report it and exit 2.
     std::panic::set_hook(Box::new(|info| {

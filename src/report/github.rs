@@ -28,7 +28,11 @@ pub fn render(report: &Report) -> String {
         };
         let mut properties = Vec::new();
         if let Some(l) = &f.location {
-            properties.push(format!("file={}", escape_property(&l.path)));
+            let path = match report.base.as_deref() {
+                Some(base) if base != "." => format!("{}/{}", base.trim_end_matches('/'), l.path),
+                _ => l.path.clone(),
+            };
+            properties.push(format!("file={}", escape_property(&path)));
             properties.push(format!("line={}", l.line));
             properties.push(format!("col={}", l.column));
             properties.push(format!("endLine={}", l.end_line));

@@ -46,6 +46,9 @@ pub struct Report {
     pub nothing_to_check: bool,
     /// True when findings were compared with a `--baseline` file.
     pub baseline: bool,
+    /// The scanned directory as given, when paths in findings are relative to it: SARIF
+    /// and GitHub annotations prefix it, since both want paths from the repository root.
+    pub base: Option<String>,
     /// Root modules checked, relative to the scanned path.
     pub roots: Vec<String>,
     /// Files passed over, with the reason (for `--verbose`).

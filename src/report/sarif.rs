@@ -29,7 +29,6 @@ fn rule_descriptors(controls: &[Control]) -> Vec<(String, Value)> {
             c.id.clone(),
             json!({
                 "id": c.id,
-                "name": camel(&c.id),
                 "shortDescription": {"text": c.title},
                 "fullDescription": {"text": truncate(c.summary.trim(), 1000)},
                 "help": {"text": format!("{}\n\nFix:\n{}", c.rationale.trim(), c.fix.trim()), "markdown": markdown},
@@ -49,7 +48,6 @@ fn rule_descriptors(controls: &[Control]) -> Vec<(String, Value)> {
             r.id.to_string(),
             json!({
                 "id": r.id,
-                "name": camel(r.id),
                 "shortDescription": {"text": r.title},
                 "fullDescription": {"text": r.summary},
                 "help": {"text": format!("{}\n\nFix: {}", r.rationale, r.fix), "markdown": markdown},
@@ -64,17 +62,6 @@ fn rule_descriptors(controls: &[Control]) -> Vec<(String, Value)> {
         ));
     }
     rules
-}
-
-fn camel(id: &str) -> String {
-    id.split('-')
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
 }
 
 fn truncate(text: &str, max: usize) -> String {
@@ -97,9 +84,9 @@ fn sarif_level(level: Level) -> &'static str {
     sarif_level_str(level.as_str())
 }
 
-fn physical(l: &Location) -> Value {
+fn physical(l: &Location, base: &str) -> Value {
     json!({
-        "artifactLocation": {"uri": l.path, "uriBaseId": "%SRCROOT%"},
+        "artifactLocation": {"uri": uri(base, &l.path), "uriBaseId": "%SRCROOT%"},
         "region": {
             "startLine": l.line,
             "startColumn": l.column,
@@ -109,7 +96,28 @@ fn physical(l: &Location) -> Value {
     })
 }
 
-fn result(f: &Finding, rule_index: Option<usize>, baseline: bool) -> Value {
+/// A URI relative to the directory trailwatch ran in (the repository root in CI), so
+/// code scanning finds the file whichever path was checked; percent-encoded as URIs are.
+fn uri(base: &str, path: &str) -> String {
+    let joined = if base.is_empty() || base == "." {
+        path.to_string()
+    } else {
+        format!("{}/{path}", base.trim_end_matches('/'))
+    };
+    let joined = joined.strip_prefix("./").unwrap_or(&joined).to_string();
+    let mut out = String::with_capacity(joined.len());
+    for byte in joined.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+fn result(f: &Finding, rule_index: Option<usize>, baseline: bool, base: &str) -> Value {
     let mut message = f.message.clone();
     if let Some(help) = &f.help {
         message.push_str("\nHelp: ");
@@ -132,30 +140,30 @@ fn result(f: &Finding, rule_index: Option<usize>, baseline: bool) -> Value {
         out["suppressions"] = json!([{
             "kind": "inSource",
             "justification": s.reason,
-            "location": {"physicalLocation": physical(&s.location)},
+            "location": {"physicalLocation": physical(&s.location, base)},
         }]);
     }
     if baseline {
         out["baselineState"] = json!(if f.baselined { "unchanged" } else { "new" });
     }
     if let Some(l) = &f.location {
-        out["locations"] = json!([{"physicalLocation": physical(l)}]);
+        out["locations"] = json!([{"physicalLocation": physical(l, base)}]);
     }
     if !f.related.is_empty() {
         out["relatedLocations"] = f
             .related
             .iter()
             .enumerate()
-            .map(|(i, r)| json!({"id": i + 1, "physicalLocation": physical(&r.location), "message": {"text": r.message}}))
+            .map(|(i, r)| json!({"id": i + 1, "physicalLocation": physical(&r.location, base), "message": {"text": r.message}}))
             .collect();
     }
     if let Some(fix) = &f.fix {
         out["fixes"] = json!([{
             "description": {"text": fix.description},
             "artifactChanges": [{
-                "artifactLocation": {"uri": fix.location.path, "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": {"uri": uri(base, &fix.location.path), "uriBaseId": "%SRCROOT%"},
                 "replacements": [{
-                    "deletedRegion": physical(&fix.location)["region"].clone(),
+                    "deletedRegion": physical(&fix.location, base)["region"].clone(),
                     "insertedContent": {"text": fix.replacement},
                 }],
             }],
@@ -174,6 +182,7 @@ pub fn render(report: &Report, controls: &[Control], category: Option<&str>) -> 
                 f,
                 rules.iter().position(|(id, _)| *id == f.rule),
                 report.baseline,
+                report.base.as_deref().unwrap_or(""),
             )
         })
         .collect();
