@@ -64,23 +64,9 @@ pub fn check(
         if d.severity == LoadSeverity::Note {
             continue;
         }
-        let location = d.span.and_then(|span| {
-            let file = loaded.sources.get(span.file)?;
-            let range = span.range();
-            let end = range.end.min(file.text.len());
-            let start = range.start.min(end);
-            let (line, column) = file.lines.line_col(&file.text, start);
-            let (end_line, end_column) = file.lines.line_col(&file.text, end);
-            Some(Location {
-                path: file.display.clone(),
-                line,
-                column,
-                end_line,
-                end_column,
-                start,
-                end,
-            })
-        });
+        let location = d
+            .span
+            .and_then(|span| crate::rules::check::span_location(&loaded.sources, span));
         findings.push(Finding {
             rule: "terraform-syntax".to_string(),
             control: None,

@@ -43,21 +43,7 @@ impl<'s> Context<'s> {
     }
 
     pub fn location(&self, span: Span) -> Option<Location> {
-        let file = self.sources.get(span.file)?;
-        let range = span.range();
-        let end = range.end.min(file.text.len());
-        let start = range.start.min(end);
-        let (line, column) = file.lines.line_col(&file.text, start);
-        let (end_line, end_column) = file.lines.line_col(&file.text, end);
-        Some(Location {
-            path: file.display.clone(),
-            line,
-            column,
-            end_line,
-            end_column,
-            start,
-            end,
-        })
+        span_location(self.sources, span)
     }
 
     /// The block's first line (`resource "aws_x" "y" {`), for findings about a missing
@@ -105,6 +91,25 @@ impl<'s> Context<'s> {
             _ => self.attribute(instance, path),
         }
     }
+}
+
+/// The location of a source span: display path, byte range, lines and columns.
+pub fn span_location(sources: &SourceMap, span: Span) -> Option<Location> {
+    let file = sources.get(span.file)?;
+    let range = span.range();
+    let end = range.end.min(file.text.len());
+    let start = range.start.min(end);
+    let (line, column) = file.lines.line_col(&file.text, start);
+    let (end_line, end_column) = file.lines.line_col(&file.text, end);
+    Some(Location {
+        path: file.display.clone(),
+        line,
+        column,
+        end_line,
+        end_column,
+        start,
+        end,
+    })
 }
 
 /// A finding with the fields every check fills the same way.

@@ -14,7 +14,7 @@ use crate::model::Graph;
 use crate::report::ControlStatus;
 use crate::terraform::source::SourceMap;
 
-pub use context::Context;
+pub use context::{Context, span_location};
 
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
