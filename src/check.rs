@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use crate::model;
 use crate::report::{ControlStatus, Report};
-use crate::rules::check::{CheckOptions, check as check_graph};
+use rayon::prelude::*;
+
+use crate::rules::check::{CheckOptions, RunCache, check as check_graph};
 use crate::rules::{Control, Finding, Level, Location};
 use crate::terraform::{self, LoadOptions, Severity as LoadSeverity};
 
@@ -25,22 +27,26 @@ pub fn check(
     };
     // Each root module is its own Terraform configuration (its own state): check each
     // on its own, and a control fails when it fails in any root that monitors anything.
+    let cache = RunCache::new(controls, options);
+    // Instances are sorted by root: each chunk is one root module, checked in parallel and
+    // merged in root order, so the output does not depend on the thread count.
+    let chunks: Vec<&[terraform::Instance]> =
+        loaded.instances.chunk_by(|a, b| a.root == b.root).collect();
+    let outcomes: Vec<(&str, crate::rules::check::Outcome)> = chunks
+        .par_iter()
+        .map(|chunk| {
+            let root = chunk.first().map_or(".", |i| i.root.as_str());
+            let graph = model::build(chunk);
+            (
+                root,
+                check_graph(&graph, &loaded.sources, controls, options, &cache),
+            )
+        })
+        .collect();
     let mut findings = Vec::new();
     let mut statuses: Vec<(String, ControlStatus)> = Vec::new();
     let mut nothing = true;
-    let mut roots: Vec<&str> = loaded.roots.iter().map(String::as_str).collect();
-    if roots.is_empty() {
-        roots.push(".");
-    }
-    for root in roots {
-        let instances: Vec<terraform::Instance> = loaded
-            .instances
-            .iter()
-            .filter(|i| i.root == root)
-            .cloned()
-            .collect();
-        let graph = model::build(&instances);
-        let outcome = check_graph(&graph, &loaded.sources, controls, options);
+    for (root, outcome) in outcomes {
         if outcome.nothing_to_check {
             continue;
         }
@@ -55,7 +61,7 @@ pub fn check(
     }
     if nothing {
         let empty = model::Graph::default();
-        let outcome = check_graph(&empty, &loaded.sources, controls, options);
+        let outcome = check_graph(&empty, &loaded.sources, controls, options, &cache);
         findings.extend(outcome.findings);
         statuses = outcome.controls;
     }
@@ -105,14 +111,14 @@ pub fn check(
     let problems = crate::rules::suppress::apply(&files, &mut findings, &known);
     findings.extend(problems);
     crate::rules::finding::sort(&mut findings);
+    let cited: std::collections::HashSet<&str> = findings
+        .iter()
+        .filter_map(|f| f.location.as_ref().map(|l| l.path.as_str()))
+        .collect();
     let sources = loaded
         .sources
         .files()
-        .filter(|(_, f)| {
-            findings
-                .iter()
-                .any(|x| x.location.as_ref().is_some_and(|l| l.path == f.display))
-        })
+        .filter(|(_, f)| cited.contains(f.display.as_str()))
         .map(|(_, f)| (f.display.clone(), f.text.clone()))
         .collect();
     let nothing_to_check = outcome_nothing && findings.is_empty();

@@ -11,22 +11,27 @@ use crate::terraform::value::Str;
 pub struct Context<'s> {
     pub sources: &'s SourceMap,
     /// Every event name the rule data knows, for "did you mean" suggestions.
-    pub events: BTreeSet<String>,
+    pub events: &'s BTreeSet<String>,
     findings: Vec<Finding>,
 }
 
-impl<'s> Context<'s> {
-    pub fn new(sources: &'s SourceMap, controls: &[Control]) -> Self {
-        let mut events = BTreeSet::new();
-        for control in controls {
-            for sample in control.must_match.iter().chain(&control.should_not_match) {
-                if let Some(json) = sample.event().and_then(|e| e.json.as_ref())
-                    && let Some(name) = json.get("eventName").and_then(|v| v.as_str())
-                {
-                    events.insert(name.to_string());
-                }
+/// Every event name in the rule data's sample records.
+pub fn event_catalog(controls: &[Control]) -> BTreeSet<String> {
+    let mut events = BTreeSet::new();
+    for control in controls {
+        for sample in control.must_match.iter().chain(&control.should_not_match) {
+            if let Some(json) = sample.event().and_then(|e| e.json.as_ref())
+                && let Some(name) = json.get("eventName").and_then(|v| v.as_str())
+            {
+                events.insert(name.to_string());
             }
         }
+    }
+    events
+}
+
+impl<'s> Context<'s> {
+    pub fn new(sources: &'s SourceMap, events: &'s BTreeSet<String>) -> Self {
         Context {
             sources,
             events,

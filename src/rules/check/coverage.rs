@@ -1,7 +1,8 @@
 //! Per control: does the union of the filters on a CloudTrail log group, whose metric has
 //! a working alarm, match every required event? If not, say which link is broken.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 
 use super::CheckOptions;
 use super::context::{Context, finding};
@@ -22,7 +23,53 @@ enum OnTrail {
 
 struct Parsed {
     text: Str,
-    analysis: Analysis,
+    analysis: Arc<Analysis>,
+}
+
+/// One distinct pattern text: its analysis, and which required events of each selected
+/// control it matches.
+struct Memo {
+    analysis: Arc<Analysis>,
+    matched: Vec<BTreeSet<usize>>,
+}
+
+/// Computed once per run and shared by every root module (and thread).
+pub struct Shared {
+    keywords: Vec<BTreeSet<String>>,
+    memo: Mutex<HashMap<String, Arc<Memo>>>,
+}
+
+impl Shared {
+    pub fn new(selected: &[&Control]) -> Self {
+        Shared {
+            keywords: selected.iter().map(|c| keywords(c)).collect(),
+            memo: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn memo(&self, text: &str, selected: &[&Control]) -> Arc<Memo> {
+        if let Some(hit) = self.memo.lock().ok().and_then(|m| m.get(text).cloned()) {
+            return hit;
+        }
+        let analysis = Arc::new(analyze(text));
+        let matched = selected
+            .iter()
+            .map(|c| match analysis.pattern.as_ref() {
+                Some(pattern) => events(&c.must_match)
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (_, e))| pattern.matches(e))
+                    .map(|(i, _)| i)
+                    .collect(),
+                None => BTreeSet::new(),
+            })
+            .collect();
+        let memo = Arc::new(Memo { analysis, matched });
+        if let Ok(mut map) = self.memo.lock() {
+            map.insert(text.to_string(), memo.clone());
+        }
+        memo
+    }
 }
 
 fn events(samples: &[crate::rules::catalog::Sample]) -> Vec<(&str, &LogEvent)> {
@@ -131,15 +178,31 @@ pub fn check(
     selected: &[&Control],
     links: &[FilterLink],
     options: &CheckOptions,
+    shared: &Shared,
 ) -> Vec<(String, ControlStatus)> {
-    let parsed: Vec<Option<Parsed>> = graph
+    let memos: Vec<Option<Arc<Memo>>> = graph
         .filters
         .iter()
         .map(|f| {
-            f.pattern.as_ref().ok().map(|text| Parsed {
-                analysis: analyze(&text.text),
-                text: text.clone(),
-            })
+            f.pattern
+                .as_ref()
+                .ok()
+                .map(|text| shared.memo(&text.text, selected))
+        })
+        .collect();
+    let parsed: Vec<Option<Parsed>> = graph
+        .filters
+        .iter()
+        .zip(&memos)
+        .map(|(f, memo)| {
+            f.pattern
+                .as_ref()
+                .ok()
+                .zip(memo.as_ref())
+                .map(|(text, memo)| Parsed {
+                    analysis: memo.analysis.clone(),
+                    text: text.clone(),
+                })
         })
         .collect();
     let trail_known = graph.trails.iter().any(|t| t.log_group != Target::Missing)
@@ -177,33 +240,36 @@ pub fn check(
             && t.logging != Some(false)
             && t.management_gap.is_none()
     });
-    let keyword_sets: Vec<BTreeSet<String>> = selected.iter().map(|c| keywords(c)).collect();
+    let keyword_sets = &shared.keywords;
     let required: Vec<Vec<(&str, &LogEvent)>> =
         selected.iter().map(|c| events(&c.must_match)).collect();
     // matched[f][c] = indices of control c's required events that filter f's pattern matches.
-    let matched: Vec<Vec<BTreeSet<usize>>> = parsed
+    let empty: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); selected.len()];
+    let matched: Vec<&Vec<BTreeSet<usize>>> = memos
         .iter()
-        .map(|p| {
-            required
-                .iter()
-                .map(
-                    |records| match p.as_ref().and_then(|p| p.analysis.pattern.as_ref()) {
-                        Some(pattern) => records
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, (_, e))| pattern.matches(e))
-                            .map(|(i, _)| i)
-                            .collect(),
-                        None => BTreeSet::new(),
-                    },
-                )
-                .collect()
+        .zip(&parsed)
+        .map(|(m, p)| match (m, p) {
+            (Some(m), Some(_)) => &m.matched,
+            _ => &empty,
         })
         .collect();
     // A filter that matches nothing (quoted, broken) is meant for the control whose
     // words it mentions most.
     let intent: Vec<BTreeSet<usize>> = (0..graph.filters.len())
         .map(|f| {
+            // CloudTrail records are JSON: a term or space-delimited pattern that never
+            // names a JSON field (`?ERROR ?Exception`) monitors something else.
+            let text = parsed[f]
+                .as_ref()
+                .map(|p| p.text.text.as_str())
+                .unwrap_or("");
+            let json_like = matches!(
+                parsed[f].as_ref().and_then(|p| p.analysis.pattern.as_ref()),
+                Some(Pattern::Json(_)) | None
+            ) || text.contains("$.");
+            if !json_like {
+                return BTreeSet::new();
+            }
             // A filter serves the controls it covers best, and any it covers mostly: the
             // CIS IAM pattern also matches Organizations' CreatePolicy, yet it is no
             // Organizations filter.
@@ -315,7 +381,7 @@ fn diagnose(
     c: usize,
     intended: &[usize],
     parsed: &[Option<Parsed>],
-    matched: &[Vec<BTreeSet<usize>>],
+    matched: &[&Vec<BTreeSet<usize>>],
     placement: &[OnTrail],
     links: &[FilterLink],
     required: &[(&str, &LogEvent)],

@@ -35,17 +35,39 @@ pub struct Outcome {
     pub nothing_to_check: bool,
 }
 
+/// What every root module of one run shares: the rule data's event catalog and control
+/// keywords, and each distinct pattern's analysis and coverage (the same patterns repeat
+/// across hundreds of roots in a monorepo).
+pub struct RunCache {
+    events: BTreeSet<String>,
+    coverage: coverage::Shared,
+}
+
+impl RunCache {
+    pub fn new(controls: &[Control], options: &CheckOptions) -> Self {
+        let selected: Vec<&Control> = controls
+            .iter()
+            .filter(|c| options.selected.contains(&c.id))
+            .collect();
+        RunCache {
+            events: context::event_catalog(controls),
+            coverage: coverage::Shared::new(&selected),
+        }
+    }
+}
+
 pub fn check(
     graph: &Graph,
     sources: &SourceMap,
     controls: &[Control],
     options: &CheckOptions,
+    cache: &RunCache,
 ) -> Outcome {
     let selected: Vec<&Control> = controls
         .iter()
         .filter(|c| options.selected.contains(&c.id))
         .collect();
-    let mut ctx = Context::new(sources, controls);
+    let mut ctx = Context::new(sources, &cache.events);
     if graph.is_empty() && !options.require {
         return Outcome {
             findings: Vec::new(),
@@ -88,7 +110,7 @@ pub fn check(
     }
     trail::check(graph, &mut ctx);
     let links = links::analyze(graph, &mut ctx, &options.subscribed_topics);
-    let statuses = coverage::check(graph, &mut ctx, &selected, &links, options);
+    let statuses = coverage::check(graph, &mut ctx, &selected, &links, options, &cache.coverage);
     let mut findings = ctx.into_findings();
     // The same link can be reached through several controls: report it once.
     let mut seen = BTreeSet::new();
