@@ -23,7 +23,7 @@ pub fn check(
 ) -> Report {
     let loaded = match plan {
         Some(plan) => terraform::plan::load_plan(plan, paths.first().map(PathBuf::as_path), load),
-        None => terraform::load(paths, load),
+        None => terraform::load_only(paths, load, model::is_monitoring_type),
     };
     // Each root module is its own Terraform configuration (its own state): check each
     // on its own, and a control fails when it fails in any root that monitors anything.

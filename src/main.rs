@@ -11,6 +11,9 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 mod cli;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "trailwatch", version, about = "Prove that your Terraform-defined CloudTrail monitoring actually fires", long_about = None)]
 struct Cli {

@@ -10,6 +10,22 @@ pub use build::build;
 
 use crate::terraform::{Instance, value::Str};
 
+/// The resource types the graph is built from.
+pub fn is_monitoring_type(rtype: &str) -> bool {
+    matches!(
+        rtype,
+        "aws_cloudtrail"
+            | "aws_cloudwatch_log_group"
+            | "aws_cloudwatch_log_metric_filter"
+            | "aws_cloudwatch_metric_alarm"
+            | "aws_sns_topic"
+            | "aws_sns_topic_subscription"
+            | "aws_sns_topic_policy"
+            | "aws_kms_key"
+            | "aws_kms_alias"
+    )
+}
+
 /// Where an edge leads.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {

@@ -305,14 +305,21 @@ fn modules_json(root: &Path) -> HashMap<String, PathBuf> {
 
 /// Loads and evaluates every root module under `paths`.
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
+    load_only(paths, options, |_| true)
+}
+
+/// Like [`load`], but keeps only the instances whose resource type `keep` accepts, as soon
+/// as each root is evaluated: a monorepo's VPCs and buckets need not stay in memory for a
+/// check that reads the monitoring resources only.
+pub fn load_only(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) -> Loaded {
     // The evaluator recurses through references; give its threads room.
     match rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build() {
-        Ok(pool) => pool.install(|| load_inner(paths, options)),
-        Err(_) => load_inner(paths, options),
+        Ok(pool) => pool.install(|| load_inner(paths, options, keep)),
+        Err(_) => load_inner(paths, options, keep),
     }
 }
 
-fn load_inner(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
+fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) -> Loaded {
     let discovery = discover::discover(paths);
     let display_base = match paths {
         [p] if p.is_dir() => Some(p.clone()),
@@ -500,7 +507,8 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
                 .as_deref()
                 .map_or_else(|| display_for(None, dir), |b| relative(dir, b));
             let ev = Evaluator::new(&shared, module, vars, modules_json(dir));
-            let (inst, diags) = ev.run();
+            let (mut inst, diags) = ev.run();
+            inst.retain(|i| keep(&i.rtype));
             Some((root, inst, diags))
         })
         .collect();
