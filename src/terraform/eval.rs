@@ -134,6 +134,23 @@ type Children = Result<Vec<(Option<InstanceKey>, usize)>, String>;
 
 const MAX_MODULE_DEPTH: usize = 32;
 const MAX_EXPANSION: usize = 10_000;
+/// Module instances in one root module (`count`/`for_each` on nested calls multiply).
+const MAX_MODULE_INSTANCES: usize = 10_000;
+/// Resource instances in one root module.
+const MAX_RESOURCE_INSTANCES: usize = 100_000;
+/// Expression evaluations (and loop iterations) for one resource, with the values it needs
+/// first: nested `for` expressions over `range()` must not run for hours. Past it the
+/// resource's remaining attributes are unknown, and the other resources are still evaluated.
+const MAX_STEPS_PER_RESOURCE: u64 = 1_000_000;
+/// Expression evaluations in one root module; past it the rest of the module is unknown.
+const MAX_STEPS: u64 = 5_000_000;
+/// Bytes of memoized values and resource attributes in one root module (see
+/// [`Value::size_up_to`]).
+const MAX_TOTAL_BYTES: usize = 256 << 20;
+/// The error of every evaluation once a budget above is spent (reported once).
+const STOPPED: &str = "evaluation stopped: the configuration is too large to evaluate";
+/// The error of every evaluation once one resource's step budget is spent (reported once).
+const STOPPED_HERE: &str = "evaluation stopped: this expression takes too many steps";
 /// Named values (locals, variables, outputs) and resources evaluated inside one another.
 const MAX_DEPTH: usize = 256;
 
@@ -150,6 +167,14 @@ pub struct Evaluator<'a> {
     stack: RefCell<Vec<String>>,
     /// Nesting of named values and resources being evaluated, to stop before the stack does.
     depth: std::cell::Cell<usize>,
+    /// Budgets: evaluation steps, bytes kept, resource instances; `stopped` once one is spent.
+    steps: std::cell::Cell<u64>,
+    /// Steps since the current top-level resource began, and whether they ran out.
+    steps_here: std::cell::Cell<u64>,
+    spent_here: std::cell::Cell<bool>,
+    bytes: std::cell::Cell<usize>,
+    resource_instances: std::cell::Cell<usize>,
+    stopped: std::cell::Cell<bool>,
     diags: RefCell<Vec<EvalDiag>>,
 }
 
@@ -178,6 +203,12 @@ impl<'a> Evaluator<'a> {
             templates: RefCell::default(),
             stack: RefCell::default(),
             depth: std::cell::Cell::new(0),
+            steps: std::cell::Cell::new(0),
+            steps_here: std::cell::Cell::new(0),
+            spent_here: std::cell::Cell::new(false),
+            bytes: std::cell::Cell::new(0),
+            resource_instances: std::cell::Cell::new(0),
+            stopped: std::cell::Cell::new(false),
             diags: RefCell::default(),
         }
     }
@@ -204,6 +235,7 @@ impl<'a> Evaluator<'a> {
     fn walk(&self, inst: usize, depth: usize, out: &mut Vec<InstanceOut>) {
         let m = self.inst(inst).module.clone();
         for idx in 0..m.resources.len() {
+            self.fresh_steps();
             if let Some(r) = self.resource(inst, idx) {
                 out.extend(r.instances.iter().cloned());
             }
@@ -218,6 +250,7 @@ impl<'a> Evaluator<'a> {
                 );
                 return;
             }
+            self.fresh_steps();
             let kids = self.children(inst, c);
             if let Ok(kids) = kids.as_ref() {
                 for (_, child) in kids {
@@ -255,10 +288,82 @@ impl<'a> Evaluator<'a> {
         match self.eval(e, sc) {
             Ok(v) => v,
             Err(err) => {
-                self.diag(Severity::Warning, err.msg.clone(), None, Some(err.span));
+                // The budget errors are reported once, where they ran out.
+                if err.msg != STOPPED && err.msg != STOPPED_HERE {
+                    self.diag(Severity::Warning, err.msg.clone(), None, Some(err.span));
+                }
                 Value::unknown(err.msg)
             }
         }
+    }
+
+    /// Stops all further evaluation of this root module, with one diagnostic at `span`.
+    fn stop(&self, why: String, span: Option<Span>) {
+        if !self.stopped.replace(true) {
+            self.diag(
+                Severity::Error,
+                format!("{STOPPED}: {why}"),
+                Some("the rest of this root module is not evaluated; other root modules and files are still analyzed".into()),
+                span,
+            );
+        }
+    }
+
+    /// Counts one evaluation step; fails once the step budget is spent.
+    fn step(&self, span: Span) -> Result<(), Error> {
+        let n = self.steps.get() + 1;
+        self.steps.set(n);
+        if n > MAX_STEPS {
+            self.stop(
+                format!("more than {MAX_STEPS} evaluation steps"),
+                Some(span),
+            );
+        }
+        if self.stopped.get() {
+            return Err(Error {
+                msg: STOPPED.into(),
+                span,
+            });
+        }
+        let here = self.steps_here.get() + 1;
+        self.steps_here.set(here);
+        if here > MAX_STEPS_PER_RESOURCE {
+            if !self.spent_here.replace(true) {
+                self.diag(
+                    Severity::Error,
+                    format!("{STOPPED_HERE} (more than {MAX_STEPS_PER_RESOURCE})"),
+                    Some("the value is unknown; the other resources are still evaluated".into()),
+                    Some(span),
+                );
+            }
+            return Err(Error {
+                msg: STOPPED_HERE.into(),
+                span,
+            });
+        }
+        Ok(())
+    }
+
+    /// A new top-level resource (or module call) starts with a fresh step budget.
+    fn fresh_steps(&self) {
+        self.steps_here.set(0);
+        self.spent_here.set(false);
+    }
+
+    /// Counts bytes kept (memoized values, resource attributes); false once over budget.
+    fn keep(&self, size: usize, span: Option<Span>) -> bool {
+        let total = self.bytes.get().saturating_add(size);
+        self.bytes.set(total);
+        if total > MAX_TOTAL_BYTES {
+            self.stop(
+                format!(
+                    "it builds more than {} MiB of values",
+                    MAX_TOTAL_BYTES >> 20
+                ),
+                span,
+            );
+        }
+        !self.stopped.get()
     }
 
     /// Memoized evaluation with cycle detection.
@@ -302,6 +407,17 @@ impl<'a> Evaluator<'a> {
         let v = f();
         self.depth.set(self.depth.get() - 1);
         self.stack.borrow_mut().pop();
+        if self.spent_here.get() {
+            // Cut short by the step budget of the resource that needed it: not kept, so a
+            // later resource evaluates it with its own budget.
+            self.values.borrow_mut().remove(&key);
+            return v;
+        }
+        let v = if self.keep(v.size_up_to(MAX_TOTAL_BYTES), span) {
+            v
+        } else {
+            Value::unknown(STOPPED)
+        };
         self.values.borrow_mut().insert(key, Slot::Done(v.clone()));
         v
     }
@@ -459,8 +575,39 @@ impl<'a> Evaluator<'a> {
         }
         let mi = self.inst(inst);
         let call = &mi.module.calls[call_idx];
-        let result = self.resolve_module(inst, call).map(|module| {
+        // A module that calls itself, directly or through others, never ends; nor does a
+        // tree whose instances multiply without bound.
+        let mut fatal = false;
+        let result = self.resolve_module(inst, call).and_then(|module| {
+            let mut chain = vec![module.dir.clone()];
+            let mut cur = Some(inst);
+            while let Some(i) = cur {
+                let m = self.inst(i);
+                chain.push(m.module.dir.clone());
+                if m.module.dir == module.dir {
+                    fatal = true;
+                    chain.reverse();
+                    let shown: Vec<String> =
+                        chain.iter().map(|d| relative(d, &self.root_dir)).collect();
+                    return Err(format!(
+                        "module \"{}\" is a cycle: {}",
+                        call.name,
+                        shown.join(" → ")
+                    ));
+                }
+                cur = m.parent.as_ref().map(|p| p.inst);
+            }
+            Ok(module)
+        });
+        let result = result.and_then(|module| {
             let keys = self.expand(inst, call.count.as_ref(), call.for_each.as_ref());
+            if self.insts.borrow().len().saturating_add(keys.len()) > MAX_MODULE_INSTANCES {
+                fatal = true;
+                return Err(format!(
+                    "module \"{}\" would make more than {MAX_MODULE_INSTANCES} module instances",
+                    call.name
+                ));
+            }
             let mut kids = Vec::new();
             for (key, iter) in keys {
                 let suffix = key.as_ref().map_or(String::new(), InstanceKey::suffix);
@@ -480,11 +627,15 @@ impl<'a> Evaluator<'a> {
                 insts.push(Rc::new(child));
                 kids.push((key, insts.len() - 1));
             }
-            kids
+            Ok(kids)
         });
         if let Err(reason) = &result {
             self.diag(
-                Severity::Note,
+                if fatal {
+                    Severity::Error
+                } else {
+                    Severity::Note
+                },
                 reason.clone(),
                 Some("resources inside this module are not analyzed".into()),
                 Some(call.span),
@@ -655,6 +806,17 @@ impl<'a> Evaluator<'a> {
         let mut instances = Vec::new();
         let mut objects = Vec::new();
         for (key, iter) in self.expand(inst, r.count.as_ref(), r.for_each.as_ref()) {
+            let n = self.resource_instances.get() + 1;
+            self.resource_instances.set(n);
+            // Once stopped, evaluation fails at once: what is left of this resource is
+            // instances with unknown attributes (count and for_each are unknown by then,
+            // so there is one), not missing resources that would look like defects.
+            if n > MAX_RESOURCE_INSTANCES {
+                self.stop(
+                    format!("more than {MAX_RESOURCE_INSTANCES} resource instances"),
+                    Some(r.span),
+                );
+            }
             let address = format!(
                 "{base}{}",
                 key.as_ref().map_or(String::new(), InstanceKey::suffix)
@@ -667,6 +829,12 @@ impl<'a> Evaluator<'a> {
             };
             let mut spans = BTreeMap::new();
             let attributes = self.body(&r.body, &sc, "", &mut spans);
+            // Kept twice: as the instance and as the resource's value.
+            let size: usize = attributes
+                .values()
+                .map(|v| v.size_up_to(MAX_TOTAL_BYTES))
+                .fold(0, usize::saturating_add);
+            self.keep(size.saturating_mul(2), Some(r.span));
             objects.push((
                 key.clone(),
                 Value::Resource(Box::new(ResourceObject {
@@ -708,9 +876,14 @@ impl<'a> Evaluator<'a> {
             objects.pop().map_or(Value::Null, |(_, v)| v)
         };
         let rc = Rc::new(ResourceEval { value, instances });
-        self.resources
-            .borrow_mut()
-            .insert((inst, idx), Some(rc.clone()));
+        if self.spent_here.get() {
+            // As in `memo`: not kept when cut short by the step budget.
+            self.resources.borrow_mut().remove(&(inst, idx));
+        } else {
+            self.resources
+                .borrow_mut()
+                .insert((inst, idx), Some(rc.clone()));
+        }
         Some(rc)
     }
 
@@ -791,6 +964,9 @@ impl<'a> Evaluator<'a> {
                     }
                 };
                 for (k, v) in items {
+                    if self.step(b.span).is_err() {
+                        break;
+                    }
                     let mut obj = BTreeMap::new();
                     obj.insert("key".to_string(), k);
                     obj.insert("value".to_string(), v);
@@ -818,11 +994,12 @@ impl<'a> Evaluator<'a> {
     // ---- expressions ----------------------------------------------------------------------
 
     fn eval(&self, e: &Expr, sc: &Scope) -> Res {
+        self.step(e.span)?;
         match &e.kind {
             ExprKind::Null => Ok(Value::Null),
             ExprKind::Bool(b) => Ok(Value::Bool(*b)),
             ExprKind::Number(n) => Ok(Value::Number(*n)),
-            ExprKind::Template(parts) => self.template(parts, sc),
+            ExprKind::Template(parts) => self.template(parts, sc, e.span),
             ExprKind::Tuple(items) => {
                 // Terraform 0.11 wrote lists as `["${var.list}"]`; flatten that form.
                 if let [only] = items.as_slice()
@@ -835,15 +1012,18 @@ impl<'a> Evaluator<'a> {
                         v => Value::List(vec![v]),
                     });
                 }
-                Ok(Value::List(
-                    items
-                        .iter()
-                        .map(|i| self.eval(i, sc))
-                        .collect::<Result<_, _>>()?,
-                ))
+                let mut total = 0;
+                let mut out = Vec::with_capacity(items.len());
+                for i in items {
+                    let v = self.eval(i, sc)?;
+                    grow(&mut total, &v, e.span)?;
+                    out.push(v);
+                }
+                Ok(Value::List(out))
             }
             ExprKind::Object(pairs) => {
                 let mut out = BTreeMap::new();
+                let mut total = 0;
                 for (k, v) in pairs {
                     // A bare name as key is a literal, also when it names a variable.
                     let key = match &k.kind {
@@ -855,7 +1035,10 @@ impl<'a> Evaluator<'a> {
                         Err(FnError::Unknown(r)) => return Ok(Value::unknown(r)),
                         Err(FnError::Error(m)) => return Err(err(m, k.span)),
                     };
-                    out.insert(key, self.eval(v, sc)?);
+                    let v = self.eval(v, sc)?;
+                    grow(&mut total, &v, e.span)?;
+                    total = total.saturating_add(key.len());
+                    out.insert(key, v);
                 }
                 Ok(Value::Map(out))
             }
@@ -919,7 +1102,9 @@ impl<'a> Evaluator<'a> {
                 };
                 let mut list = Vec::new();
                 let mut map: BTreeMap<String, Value> = BTreeMap::new();
+                let mut total = 0;
                 for (k, v) in items {
+                    self.step(e.span)?;
                     let mut isc = sc.clone();
                     if let Some(kv) = &f.key_var {
                         isc = isc.with(kv, k);
@@ -934,6 +1119,7 @@ impl<'a> Evaluator<'a> {
                         }
                     }
                     let val = self.eval(&f.value, &isc)?;
+                    grow(&mut total, &val, e.span)?;
                     match &f.key {
                         None => list.push(val),
                         Some(ke) => {
@@ -1018,14 +1204,14 @@ impl<'a> Evaluator<'a> {
         lift(r, span)
     }
 
-    fn template(&self, parts: &[Part], sc: &Scope) -> Res {
+    fn template(&self, parts: &[Part], sc: &Scope, span: Span) -> Res {
         // `"${x}"` alone yields x itself, of any type (Terraform's unwrapping rule).
         if let [Part::Interp(e)] = parts {
             return self.eval(e, sc);
         }
         let mut out = Str::default();
         let mut refs = Vec::new();
-        let r = self.template_into(parts, sc, &mut out, &mut refs)?;
+        let r = self.template_into(parts, sc, &mut out, &mut refs, span)?;
         Ok(finish_template(out, r, refs))
     }
 
@@ -1036,6 +1222,7 @@ impl<'a> Evaluator<'a> {
         sc: &Scope,
         out: &mut Str,
         refs: &mut Vec<Reference>,
+        span: Span,
     ) -> Result<Option<String>, Error> {
         // An unknown interpolation makes the string unknown, but later ones are still
         // evaluated to collect the references it is built from.
@@ -1044,6 +1231,7 @@ impl<'a> Evaluator<'a> {
             match p {
                 Part::Literal { text, map } => {
                     out.push_str(&Str::from_source(text.clone(), map.clone()));
+                    check_size(out, span)?;
                 }
                 Part::Interp(e) => {
                     let v = self.eval(e, sc)?;
@@ -1053,7 +1241,10 @@ impl<'a> Evaluator<'a> {
                         _ => {}
                     }
                     match to_str(&v) {
-                        Ok(s) => out.push_str(&s),
+                        Ok(s) => {
+                            out.push_str(&s);
+                            check_size(out, span)?;
+                        }
                         Err(FnError::Unknown(r)) => {
                             pending.get_or_insert(r);
                         }
@@ -1074,7 +1265,7 @@ impl<'a> Evaluator<'a> {
                         Err(FnError::Unknown(r)) => return Ok(Some(r)),
                         Err(FnError::Error(m)) => return Err(err(m, cond.span)),
                     };
-                    if let Some(r) = self.template_into(branch, sc, out, refs)? {
+                    if let Some(r) = self.template_into(branch, sc, out, refs, span)? {
                         pending.get_or_insert(r);
                     }
                 }
@@ -1106,12 +1297,13 @@ impl<'a> Evaluator<'a> {
                         },
                     };
                     for (k, v) in items {
+                        self.step(span)?;
                         let mut isc = sc.clone();
                         if let Some(kv) = key_var {
                             isc = isc.with(kv, k);
                         }
                         isc = isc.with(value_var, v);
-                        if let Some(r) = self.template_into(body, &isc, out, refs)? {
+                        if let Some(r) = self.template_into(body, &isc, out, refs, span)? {
                             pending.get_or_insert(r);
                         }
                     }
@@ -1294,10 +1486,13 @@ impl<'a> Evaluator<'a> {
             }
             _ => {}
         }
-        let mut vals = args
-            .iter()
-            .map(|a| self.eval(a, sc))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut vals = Vec::with_capacity(args.len());
+        let mut total = 0;
+        for a in args {
+            let v = self.eval(a, sc)?;
+            grow(&mut total, &v, span)?;
+            vals.push(v);
+        }
         if expand {
             match vals.pop() {
                 Some(Value::List(l)) => vals.extend(l),
@@ -1314,7 +1509,11 @@ impl<'a> Evaluator<'a> {
             }
         }
         match name {
-            "file" | "templatefile" => return self.file_call(name, &vals, span),
+            "file" | "templatefile" => {
+                let v = self.file_call(name, &vals, span)?;
+                grow(&mut 0, &v, span)?;
+                return Ok(v);
+            }
             _ => {}
         }
         match functions::call(name, &vals) {
@@ -1394,7 +1593,7 @@ impl<'a> Evaluator<'a> {
         };
         let mut out = Str::default();
         let mut refs = Vec::new();
-        let r = self.template_into(parts, &sc, &mut out, &mut refs)?;
+        let r = self.template_into(parts, &sc, &mut out, &mut refs, span)?;
         Ok(finish_template(out, r, refs))
     }
 }
@@ -1483,6 +1682,24 @@ fn finish_template(out: Str, unknown: Option<String>, mut refs: Vec<Reference>) 
             })
         }
     }
+}
+
+/// Adds a value being collected into a list, object or argument list to `total`; fails
+/// past [`functions::MAX_VALUE_BYTES`].
+fn grow(total: &mut usize, v: &Value, span: Span) -> Result<(), Error> {
+    *total = total.saturating_add(v.size_up_to(functions::MAX_VALUE_BYTES));
+    if *total > functions::MAX_VALUE_BYTES {
+        return Err(err(functions::too_large_message("this value"), span));
+    }
+    Ok(())
+}
+
+/// Fails when a string being built has grown past [`functions::MAX_VALUE_BYTES`].
+fn check_size(s: &Str, span: Span) -> Result<(), Error> {
+    if s.size() > functions::MAX_VALUE_BYTES {
+        return Err(err(functions::too_large_message("this string"), span));
+    }
+    Ok(())
 }
 
 fn err(msg: String, span: Span) -> Error {

@@ -20,6 +20,32 @@ fn err<T>(m: impl Into<String>) -> Result<T, FnError> {
     Err(FnError::Error(m.into()))
 }
 
+/// The largest value one expression or function may build, in bytes as
+/// [`Value::size_up_to`] counts them. Monitoring configurations stay far below it; a
+/// configuration that asks for more (`join("", [for i in range(...) : ...])`, `replace` that
+/// multiplies a string) gets an unknown value and a diagnostic instead of exhausting memory.
+pub const MAX_VALUE_BYTES: usize = 1 << 20;
+
+/// The message for a value over [`MAX_VALUE_BYTES`].
+pub fn too_large_message(what: &str) -> String {
+    format!(
+        "{what} would be larger than {} MiB; trailwatch does not build values that large",
+        MAX_VALUE_BYTES >> 20
+    )
+}
+
+fn too_large<T>(what: &str) -> Result<T, FnError> {
+    err(too_large_message(what))
+}
+
+/// Fails when a string being built has grown past [`MAX_VALUE_BYTES`].
+fn check_str(s: &Str) -> Result<(), FnError> {
+    if s.size() > MAX_VALUE_BYTES {
+        return too_large("the result");
+    }
+    Ok(())
+}
+
 /// Fails with `Unknown` if the value is not known.
 pub fn known(v: &Value) -> Result<&Value, FnError> {
     match v {
@@ -104,16 +130,82 @@ fn arity(name: &str, args: &[Value], min: usize, max: usize) -> Result<(), FnErr
 
 /// Sorts and deduplicates like a Terraform set.
 pub fn make_set(items: Vec<Value>) -> Value {
-    let mut out: Vec<Value> = Vec::new();
-    for i in items {
-        if !out.contains(&i) {
-            out.push(i);
-        }
-    }
+    let mut out = distinct(items);
     if out.iter().all(|v| matches!(v, Value::String(_))) {
         out.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
     }
     Value::List(out)
+}
+
+/// A key that two values share exactly when they are equal, for values made of null, bools,
+/// numbers (not NaN), strings, lists and maps; `None` for the others, which are compared one
+/// by one. Keeps `distinct` and the set functions linear on long lists.
+fn set_key(v: &Value) -> Option<String> {
+    fn plain(v: &Value) -> bool {
+        match v {
+            Value::Null | Value::Bool(_) | Value::String(_) => true,
+            Value::Number(n) => !n.is_nan(),
+            Value::List(l) => l.iter().all(plain),
+            Value::Map(m) => m.values().all(plain),
+            _ => false,
+        }
+    }
+    plain(v).then(|| v.to_json().to_string())
+}
+
+/// The values of a list, for fast membership tests.
+struct Members<'a> {
+    keys: std::collections::HashSet<String>,
+    others: Vec<&'a Value>,
+}
+
+impl<'a> Members<'a> {
+    fn of(items: &'a [Value]) -> Members<'a> {
+        let mut m = Members {
+            keys: std::collections::HashSet::new(),
+            others: Vec::new(),
+        };
+        for v in items {
+            match set_key(v) {
+                Some(k) => {
+                    m.keys.insert(k);
+                }
+                None => m.others.push(v),
+            }
+        }
+        m
+    }
+
+    fn contains(&self, v: &Value) -> bool {
+        match set_key(v) {
+            Some(k) => self.keys.contains(&k),
+            // A value with an unknown inside never equals a plain one.
+            None => self.others.contains(&v),
+        }
+    }
+}
+
+/// The first of each group of equal values, in order.
+fn distinct(items: Vec<Value>) -> Vec<Value> {
+    let mut keys = std::collections::HashSet::new();
+    let mut out: Vec<Value> = Vec::new();
+    let mut others: Vec<Value> = Vec::new();
+    for v in items {
+        match set_key(&v) {
+            Some(k) => {
+                if keys.insert(k) {
+                    out.push(v);
+                }
+            }
+            None => {
+                if !others.contains(&v) {
+                    others.push(v.clone());
+                    out.push(v);
+                }
+            }
+        }
+    }
+    out
 }
 
 pub fn is_modelled(name: &str) -> bool {
@@ -186,8 +278,16 @@ const FUNCTIONS: &[&str] = &[
     "setsubtract",
 ];
 
-/// Calls a pure function by name.
+/// Calls a pure function by name. A result larger than [`MAX_VALUE_BYTES`] is an error.
 pub fn call(name: &str, args: &[Value]) -> R {
+    let v = call_unchecked(name, args)?;
+    if v.size_up_to(MAX_VALUE_BYTES) > MAX_VALUE_BYTES {
+        return too_large("the result");
+    }
+    Ok(v)
+}
+
+fn call_unchecked(name: &str, args: &[Value]) -> R {
     match name {
         "format" => {
             arity(name, args, 1, usize::MAX)?;
@@ -207,6 +307,7 @@ pub fn call(name: &str, args: &[Value]) -> R {
             }
             let n = n.unwrap_or(1);
             let mut out = Vec::with_capacity(n);
+            let mut total = 0usize;
             for i in 0..n {
                 let row: Vec<Value> = args[1..]
                     .iter()
@@ -215,7 +316,12 @@ pub fn call(name: &str, args: &[Value]) -> R {
                         v => v.clone(),
                     })
                     .collect();
-                out.push(Value::String(format(&f, &row)?));
+                let s = format(&f, &row)?;
+                total = total.saturating_add(s.size() + 32);
+                if total > MAX_VALUE_BYTES {
+                    return too_large("the result");
+                }
+                out.push(Value::String(s));
             }
             Ok(Value::List(out))
         }
@@ -231,6 +337,7 @@ pub fn call(name: &str, args: &[Value]) -> R {
                     }
                     first = false;
                     out.push_str(&to_str(v)?);
+                    check_str(&out)?;
                 }
             }
             Ok(Value::String(out))
@@ -241,6 +348,14 @@ pub fn call(name: &str, args: &[Value]) -> R {
             let s = to_str(&args[1])?;
             if s.text.is_empty() {
                 return Ok(Value::List(vec![]));
+            }
+            let pieces = if sep.text.is_empty() {
+                s.text.chars().count()
+            } else {
+                s.text.matches(sep.text.as_str()).count() + 1
+            };
+            if pieces.saturating_mul(64) > MAX_VALUE_BYTES {
+                return too_large("the result");
             }
             if sep.text.is_empty() {
                 return Ok(Value::List(
@@ -329,13 +444,7 @@ pub fn call(name: &str, args: &[Value]) -> R {
         }
         "distinct" => {
             arity(name, args, 1, 1)?;
-            let mut out: Vec<Value> = Vec::new();
-            for v in list(&args[0])? {
-                if !out.contains(v) {
-                    out.push(v.clone());
-                }
-            }
-            Ok(Value::List(out))
+            Ok(Value::List(distinct(list(&args[0])?.clone())))
         }
         "flatten" => {
             arity(name, args, 1, 1)?;
@@ -480,6 +589,14 @@ pub fn call(name: &str, args: &[Value]) -> R {
             let t = &sub.text;
             if t.len() > 1 && t.starts_with('/') && t.ends_with('/') {
                 let re = compile(&t[1..t.len() - 1])?;
+                let matches = re.find_iter(&s.text).count();
+                if matches
+                    .saturating_mul(rep.text.len())
+                    .saturating_add(s.text.len())
+                    > MAX_VALUE_BYTES
+                {
+                    return too_large("the result");
+                }
                 let rep = rep.text.replace("$$", "\u{0}").replace('\\', "$");
                 let out = re.replace_all(&s.text, rep.as_str()).replace('\u{0}', "$");
                 return Ok(Value::str(out));
@@ -492,6 +609,7 @@ pub fn call(name: &str, args: &[Value]) -> R {
             for (i, _) in s.text.match_indices(t.as_str()) {
                 out.push_str(&s.slice(at, i));
                 out.push_str(&rep);
+                check_str(&out)?;
                 at = i + t.len();
             }
             out.push_str(&s.slice(at, s.text.len()));
@@ -711,15 +829,19 @@ pub fn call(name: &str, args: &[Value]) -> R {
             let first = sets[0].clone();
             let out: Vec<Value> = match name {
                 "setunion" => sets.iter().flat_map(|s| s.iter().cloned()).collect(),
-                "setintersection" => first
-                    .into_iter()
-                    .filter(|v| sets[1..].iter().all(|s| s.contains(v)))
-                    .collect(),
+                "setintersection" => {
+                    let others: Vec<Members> = sets[1..].iter().map(|s| Members::of(s)).collect();
+                    first
+                        .into_iter()
+                        .filter(|v| others.iter().all(|s| s.contains(v)))
+                        .collect()
+                }
                 _ => {
                     if sets.len() != 2 {
                         return err("setsubtract() takes 2 arguments");
                     }
-                    first.into_iter().filter(|v| !sets[1].contains(v)).collect()
+                    let minus = Members::of(sets[1]);
+                    first.into_iter().filter(|v| !minus.contains(v)).collect()
                 }
             };
             Ok(make_set(out))
@@ -836,6 +958,10 @@ fn format(f: &Str, args: &[Value]) -> Result<Str, FnError> {
         };
         i += 1;
         lit_start = i;
+        if precision.is_some_and(|p| p > 1000) {
+            return err("format() precision is larger than 1000");
+        }
+        check_str(&out)?;
         let n = index.unwrap_or(next);
         next = n + 1;
         let Some(arg) = args.get(n) else {

@@ -285,12 +285,74 @@ pub fn number_to_string(n: f64) -> String {
     }
 }
 
+impl Value {
+    /// Approximate memory footprint in bytes (text, origins, and a fixed cost per element),
+    /// used to stop hostile configurations from building gigabytes. Stops counting once past
+    /// `limit`, so asking about a huge value is cheap.
+    pub fn size_up_to(&self, limit: usize) -> usize {
+        const ITEM: usize = 32;
+        match self {
+            Value::String(s) => ITEM + s.size(),
+            Value::List(l) => {
+                let mut total = ITEM;
+                for v in l {
+                    total = total.saturating_add(v.size_up_to(limit.saturating_sub(total)));
+                    if total > limit {
+                        break;
+                    }
+                }
+                total
+            }
+            Value::Map(m) => {
+                let mut total = ITEM;
+                for (k, v) in m {
+                    total = total
+                        .saturating_add(k.len())
+                        .saturating_add(v.size_up_to(limit.saturating_sub(total)));
+                    if total > limit {
+                        break;
+                    }
+                }
+                total
+            }
+            Value::Resource(r) => {
+                let mut total = ITEM + r.address.len();
+                for (k, v) in &r.attributes {
+                    total = total
+                        .saturating_add(k.len())
+                        .saturating_add(v.size_up_to(limit.saturating_sub(total)));
+                    if total > limit {
+                        break;
+                    }
+                }
+                total
+            }
+            Value::Unknown(u) => ITEM + u.reason.len() + ITEM * u.derived_from.len(),
+            Value::Reference(r) => ITEM + r.address.len() + r.attribute.len(),
+            Value::Null | Value::Bool(_) | Value::Number(_) => ITEM,
+        }
+    }
+}
+
 impl Str {
+    /// Approximate memory footprint in bytes: the text and its origin pieces.
+    pub fn size(&self) -> usize {
+        self.text
+            .len()
+            .saturating_add(self.origin.len().saturating_mul(64))
+    }
+
     /// Bytes `a..b` (on char boundaries) with their origin.
     pub fn slice(&self, a: usize, b: usize) -> Str {
         let text = self.text.get(a..b).unwrap_or("").to_string();
         let mut origin = Vec::new();
-        for p in &self.origin {
+        // Pieces are sorted and disjoint: start at the first one that reaches `a`, stop
+        // past `b` (splitting a string of many pieces must not be quadratic).
+        let first = self.origin.partition_point(|p| p.end <= a);
+        for p in &self.origin[first..] {
+            if p.start >= b {
+                break;
+            }
             let s = p.start.max(a);
             let e = p.end.min(b);
             if s < e {

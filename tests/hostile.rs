@@ -1,0 +1,1051 @@
+//! Hostile inputs through the real binary. Each tree holds one hostile input next to a valid
+//! configuration (`testdata/check/typo-event-name/main.tf`, copied as `valid.tf`), and each
+//! test asserts that trailwatch
+//!
+//! - names the hostile file (and line, where there is one) in a diagnostic,
+//! - exits with the documented status (1 here: the valid file has findings; 2 for usage and
+//!   I/O errors) and never crashes ("internal error", a signal, an allocation failure),
+//! - still analyses the valid file (its `iam-policy-changes` / `pattern-misses-events`),
+//! - finishes within [`TIMEOUT`] (the binary is killed and the test fails otherwise) and, on
+//!   Linux, with a peak resident set below [`MAX_RSS_KB`].
+//!
+//! Large inputs are generated into a temporary directory at run time. See
+//! `docs/reliability.md` for the list and for the fuzz targets.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// Every run is killed after this long; a test that needs it has found a hang.
+const TIMEOUT: Duration = Duration::from_secs(30);
+/// Peak resident memory allowed for one run (Linux only): well above what a real tree needs,
+/// far below what an unbounded expansion reaches.
+const MAX_RSS_KB: u64 = 1 << 20;
+const VALID: &str = "testdata/check/typo-event-name/main.tf";
+
+struct Run {
+    args: Vec<String>,
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the binary in `cwd`, killing it after [`TIMEOUT`]. Fails the test on a hang, a signal
+/// (an allocation failure aborts), an "internal error" (a panic), an exit status other than
+/// 0, 1 or 2, or (Linux) a peak RSS over [`MAX_RSS_KB`].
+fn trailwatch(cwd: &Path, args: &[&str]) -> Run {
+    let out = tempfile::tempdir().expect("temp dir");
+    let stdout_path = out.path().join("stdout");
+    let stderr_path = out.path().join("stderr");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trailwatch"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(fs::File::create(&stdout_path).expect("stdout file"))
+        .stderr(fs::File::create(&stderr_path).expect("stderr file"))
+        .spawn()
+        .expect("the trailwatch binary runs");
+    let start = Instant::now();
+    let mut peak_kb = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for trailwatch") {
+            break status;
+        }
+        peak_kb = peak_kb.max(peak_rss_kb(child.id()));
+        if start.elapsed() > TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("trailwatch {args:?} did not finish within {TIMEOUT:?}: a hang");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let run = Run {
+        args: args.iter().map(|a| a.to_string()).collect(),
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&fs::read(&stdout_path).unwrap_or_default()).into_owned(),
+        stderr: String::from_utf8_lossy(&fs::read(&stderr_path).unwrap_or_default()).into_owned(),
+    };
+    assert!(
+        status.code().is_some(),
+        "trailwatch {args:?} was killed by a signal (a crash or an allocation failure): {status:?}\n{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("internal error"),
+        "trailwatch {args:?} crashed:\n{}",
+        run.stderr
+    );
+    assert!(
+        (0..=2).contains(&run.code),
+        "trailwatch {args:?} exited {}:\n{}",
+        run.code,
+        run.stderr
+    );
+    assert!(
+        peak_kb <= MAX_RSS_KB,
+        "trailwatch {args:?} used {peak_kb} kB of memory"
+    );
+    run
+}
+
+/// The peak resident set of a running process, in kB (0 where unknown).
+fn peak_rss_kb(pid: u32) -> u64 {
+    fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// A temporary tree holding the valid configuration as `valid.tf`.
+fn tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let valid = Path::new(env!("CARGO_MANIFEST_DIR")).join(VALID);
+    fs::copy(valid, dir.path().join("valid.tf")).expect("copy the valid configuration");
+    dir
+}
+
+fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).expect("create directories");
+    }
+    fs::write(path, content).expect("write a test file");
+}
+
+/// The JSON report and the human report of `check .` in `dir`.
+struct Checked {
+    json: Run,
+    report: Value,
+    human: Run,
+}
+
+fn check(dir: &Path, extra: &[&str]) -> Checked {
+    let mut args = vec!["check", ".", "--format", "json"];
+    args.extend_from_slice(extra);
+    let json = trailwatch(dir, &args);
+    let report: Value = serde_json::from_str(&json.stdout).unwrap_or_else(|e| {
+        panic!(
+            "trailwatch {:?} printed no JSON report ({e}):\n{}\n{}",
+            json.args, json.stdout, json.stderr
+        )
+    });
+    let mut args = vec!["check", "."];
+    args.extend_from_slice(extra);
+    let human = trailwatch(dir, &args);
+    assert_eq!(
+        json.code, human.code,
+        "JSON and human runs disagree on the exit status"
+    );
+    Checked {
+        json,
+        report,
+        human,
+    }
+}
+
+fn findings(report: &Value) -> &[Value] {
+    report["findings"].as_array().map_or(&[], Vec::as_slice)
+}
+
+fn text(v: &Value) -> &str {
+    v.as_str().unwrap_or("")
+}
+
+/// The valid file was analysed: its misspelt event name is reported, in `valid.tf`.
+fn assert_valid_analysed(c: &Checked) {
+    let found = findings(&c.report).iter().any(|f| {
+        f["rule"] == "iam-policy-changes"
+            && f["defect"] == "pattern-misses-events"
+            && f["location"]["path"] == "valid.tf"
+    });
+    assert!(
+        found,
+        "the valid file was not analysed:\n{}\n{}",
+        c.json.stdout, c.json.stderr
+    );
+    assert!(
+        c.human.stdout.contains("valid.tf"),
+        "human output does not show the valid file's finding:\n{}",
+        c.human.stdout
+    );
+}
+
+/// A `terraform-syntax` finding names `file` (in its location or message), at `line` when
+/// given, with a message containing `needle`; the human output names the file too.
+fn assert_reported(c: &Checked, file: &str, line: Option<u64>, needle: &str) -> Value {
+    let hit = findings(&c.report).iter().find(|f| {
+        f["rule"] == "terraform-syntax"
+            && (f["location"]["path"] == file || text(&f["message"]).contains(file))
+            && text(&f["message"])
+                .to_lowercase()
+                .contains(&needle.to_lowercase())
+            && line.is_none_or(|l| f["location"]["line"] == l)
+    });
+    let Some(hit) = hit else {
+        panic!(
+            "no terraform-syntax finding for {file} (line {line:?}, {needle:?}):\n{}",
+            c.json.stdout
+        );
+    };
+    let human = format!("{}{}", c.human.stdout, c.human.stderr);
+    assert!(
+        human.contains(file),
+        "human output does not name {file}:\n{human}"
+    );
+    hit.clone()
+}
+
+fn assert_exit(c: &Checked, code: i32) {
+    assert_eq!(
+        c.json.code, code,
+        "exit status of {:?}:\n{}",
+        c.json.args, c.json.stderr
+    );
+}
+
+/// No finding at all mentions `file`.
+fn assert_not_mentioned(c: &Checked, needle: &str) {
+    for f in findings(&c.report) {
+        let s = f.to_string();
+        assert!(
+            !s.contains(needle),
+            "unexpected finding naming {needle}: {s}"
+        );
+    }
+}
+
+// ---- encodings and bytes -----------------------------------------------------------------
+
+/// Invalid UTF-8 (a lone 0xFF inside a string): the file cannot be read as text; it is
+/// reported by name, and the valid file is still analysed.
+#[test]
+fn invalid_utf8() {
+    let dir = tree();
+    write(dir.path(), "bad.tf", b"locals {\n  x = \"\xff\xfe\"\n}\n");
+    let c = check(dir.path(), &[]);
+    assert_reported(&c, "bad.tf", None, "not valid UTF-8");
+    assert_valid_analysed(&c);
+    assert_exit(&c, 1);
+}
+
+/// A NUL byte outside a string is a syntax error at its line; inside a string it is just a
+/// character.
+#[test]
+fn nul_bytes() {
+    let dir = tree();
+    write(dir.path(), "bad.tf", b"locals {\n  x = 1\0\n}\n");
+    write(dir.path(), "inside.tf", b"locals {\n  y = \"a\0b\"\n}\n");
+    let c = check(dir.path(), &[]);
+    assert_reported(&c, "bad.tf", Some(2), "");
+    assert_not_mentioned(&c, "inside.tf");
+    assert_valid_analysed(&c);
+    assert_exit(&c, 1);
+}
+
+/// A binary file named `.tf` (an ELF header and zeroes with invalid UTF-8 bytes).
+#[test]
+fn binary_file_named_tf() {
+    let dir = tree();
+    let mut bytes = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0".to_vec();
+    bytes.extend((0..4096u32).map(|i| (i * 7919 % 256) as u8));
+    write(dir.path(), "binary.tf", bytes);
+    let c = check(dir.path(), &[]);
+    assert_reported(&c, "binary.tf", None, "");
+    assert_valid_analysed(&c);
+    assert_exit(&c, 1);
+}
+
+/// A UTF-8 byte-order mark: reported at line 1 of the file (or, should the parser ever
+/// accept it, loaded).
+#[test]
+fn utf8_bom() {
+    let dir = tree();
+    write(
+        dir.path(),
+        "bom.tf",
+        b"\xef\xbb\xbfresource \"aws_sns_topic\" \"bom\" {\n  name = \"bom\"\n}\n",
+    );
+    let c = check(dir.path(), &[]);
+    let reported = findings(&c.report)
+        .iter()
+        .any(|f| f["rule"] == "terraform-syntax" && f["location"]["path"] == "bom.tf");
+    if reported {
+        assert_reported(&c, "bom.tf", Some(1), "");
+    }
+    assert_valid_analysed(&c);
+    assert_exit(&c, 1);
+}
+
+/// CRLF line endings parse, and give the same findings, at the same lines and columns, as LF
+/// (only the end column of a span that reaches the end of a line may count the `\r`).
+#[test]
+fn crlf_line_endings_give_the_same_findings() {
+    let lf = tree();
+    let crlf = tempfile::tempdir().expect("temp dir");
+    let text = fs::read_to_string(lf.path().join("valid.tf")).expect("valid.tf");
+    write(crlf.path(), "valid.tf", text.replace('\n', "\r\n"));
+    let key = |c: &Checked| -> Vec<String> {
+        let mut keys: Vec<String> = findings(&c.report)
+            .iter()
+            .map(|f| {
+                // The end column of a span that ends a line may include the `\r` (one
+                // more column); start, end line and message are identical.
+                format!(
+                    "{} {} {} {}:{}-{} {}",
+                    f["rule"],
+                    f["defect"],
+                    f["location"]["path"],
+                    f["location"]["line"],
+                    f["location"]["column"],
+                    f["location"]["end_line"],
+                    f["message"]
+                )
+            })
+            .collect();
+        keys.sort();
+        keys
+    };
+    let a = check(lf.path(), &[]);
+    let b = check(crlf.path(), &[]);
+    assert_valid_analysed(&b);
+    assert!(
+        !findings(&b.report)
+            .iter()
+            .any(|f| f["rule"] == "terraform-syntax"),
+        "CRLF is not a syntax error:\n{}",
+        b.json.stdout
+    );
+    assert_eq!(key(&a), key(&b));
+    assert_exit(&b, 1);
+}
+
+/// An empty `.tf` file is a valid, empty file.
+#[test]
+fn empty_file() {
+    let dir = tree();
+    write(dir.path(), "empty.tf", "");
+    let c = check(dir.path(), &[]);
+    assert_not_mentioned(&c, "empty.tf");
+    assert_valid_analysed(&c);
+    assert_exit(&c, 1);
+}
+
+// ---- size and depth ----------------------------------------------------------------------
+
+/// A 50 MB file (generated): over the 16 MiB limit, reported by name without being read.
+#[test]
+fn file_of_50_mb() {
+    let dir = tree();
+    let mut f = std::io::BufWriter::new(
+        fs::File::create(dir.path().join("huge.tf")).expect("create huge.tf"),
+    );
+    let line = format!("# {}\n", "x".repeat(97));
+    for _ in 0..(50 << 20) / line.len() {
+        f.write_all(line.as_bytes()).expect("write huge.tf");
+    }
+    f.flush().expect("flush huge.tf");
+    drop(f);
+    let c = check(dir.path(), &[]);
+    assert_reported(&c, "huge.tf", None, "larger than");
+    assert_valid_analysed(&c);
+    assert_exit(&c, 1);
+}
+
+/// A 1 MB single line: a string literal and a comment, each a megabyte long, parse.
+#[test]
+fn single_line_of_1_mb() {
+    let dir = tree();
+    let big = "a".repeat(1 << 20);
+    write(
+        dir.path(),
+        "long.tf",
+        format!("locals {{\n  x = \"{big}\"\n}}\n"),
+    );
+    write(dir.path(), "comment.tf", format!("#{big}\n"));
+    let c = check(dir.path(), &[]);
+    assert_not_mentioned(&c, "long.tf");
+    assert_not_mentioned(&c, "comment.tf");
+    assert_valid_analysed(&c);
+    assert_exit(&c, 1);
+}
+
+/// Nesting far deeper than the parser allows: brackets, parentheses, unary operators and
+/// blocks in HCL, arrays in JSON syntax. Each is a syntax error at its line, not a stack
+/// overflow.
+#[test]
+fn nesting_deeper_than_the_parser_allows() {
+    let dir = tree();
+    let n = 100_000;
+    write(
+        dir.path(),
+        "brackets.tf",
+        format!("locals {{\n  x = {}{}\n}}\n", "[".repeat(n), "]".repeat(n)),
+    );
+    write(
+        dir.path(),
+        "parens.tf",
+        format!("locals {{\n  y = {}1{}\n}}\n", "(".repeat(n), ")".repeat(n)),
+    );
+    write(
+        dir.path(),
+        "unary.tf",
+        format!("locals {{\n  z = {}true\n}}\n", "!".repeat(n)),
+    );
+    write(
+        dir.path(),
+        "blocks.tf",
+        format!("{}{}", "a {\n".repeat(n), "}\n".repeat(n)),
+    );
+    write(
+        dir.path(),
+        "deep.tf.json",
+        format!(
+            "{{\"locals\": {{\"w\": {}{}}}}}",
+            "[".repeat(n),
+            "]".repeat(n)
+        ),
+    );
+    let c = check(dir.path(), &[]);
+    assert_reported(&c, "brackets.tf", Some(2), "nest");
+    assert_reported(&c, "parens.tf", Some(2), "nest");
+    assert_reported(&c, "unary.tf", Some(2), "nest");
+    assert_reported(&c, "blocks.tf", None, "nest");
+    assert_reported(&c, "deep.tf.json", Some(1), "deep");
+    assert_valid_analysed(&c);
+    assert_exit(&c, 1);
+}
+
+/// An unterminated heredoc: a syntax error from its line on.
+#[test]
+fn unterminated_heredoc() {
+    let dir = tree();
+    write(dir.path(), "heredoc.tf", "locals {\n  x = <<EOT\nabc\n");
+    let c = check(dir.path(), &[]);
+    let h = assert_reported(&c, "heredoc.tf", None, "");
+    assert!(
+        h["location"]["line"].as_u64().is_some_and(|l| l >= 2),
+        "{h}"
+    );
+    assert_valid_analysed(&c);
+    assert_exit(&c, 1);
+}
+
+/// An unterminated string: a syntax error at its line.
+#[test]
+fn unterminated_string() {
+    let dir = tree();
+    write(dir.path(), "string.tf", "locals {\n  y = \"abc\n}\n");
+    let c = check(dir.path(), &[]);
+    assert_reported(&c, "string.tf", Some(2), "");
+    assert_valid_analysed(&c);
+    assert_exit(&c, 1);
+}
+
+// ---- the file system ---------------------------------------------------------------------
+
+/// A directory named `main.tf` is not a file: it is walked, not read.
+#[test]
+fn directory_named_main_tf() {
+    let dir = tree();
+    fs::create_dir(dir.path().join("main.tf")).expect("mkdir main.tf");
+    let c = check(dir.path(), &[]);
+    assert_not_mentioned(&c, "main.tf\"");
+    assert_valid_analysed(&c);
+    assert_exit(&c, 1);
+}
+
+/// A file without read permission is reported by name. As root, `chmod 000` does not stop
+/// reading, so the case is skipped there (with the reason printed).
+#[cfg(unix)]
+#[test]
+fn unreadable_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tree();
+    write(dir.path(), "secret.tf", "locals {}\n");
+    let path = dir.path().join("secret.tf");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o000)).expect("chmod 000");
+    if fs::read(&path).is_ok() {
+        eprintln!(
+            "skipped unreadable_file: this user (root?) can read a chmod 000 file, so it cannot be made unreadable"
+        );
+        return;
+    }
+    let c = check(dir.path(), &[]);
+    assert_reported(&c, "secret.tf", None, "cannot read");
+    assert_valid_analysed(&c);
+    assert_exit(&c, 1);
+    let _ = fs::set_permissions(&path, fs::Permissions::from_mode(0o644));
+}
+
+/// A path that does not exist: exit 2 and a message naming it.
+#[test]
+fn path_that_does_not_exist() {
+    let dir = tree();
+    for format in ["json", "human"] {
+        let run = trailwatch(dir.path(), &["check", "no/such/dir", "--format", format]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("no/such/dir"), "{}", run.stderr);
+    }
+}
+
+/// Symbolic link loops (a link to its own directory, two links to each other) are skipped
+/// with a reason; the walk ends.
+#[cfg(unix)]
+#[test]
+fn symlink_loop() {
+    use std::os::unix::fs::symlink;
+    let dir = tree();
+    fs::create_dir(dir.path().join("sub")).expect("mkdir");
+    symlink("..", dir.path().join("sub/parent")).expect("symlink");
+    symlink("b.tf", dir.path().join("a.tf")).expect("symlink");
+    symlink("a.tf", dir.path().join("b.tf")).expect("symlink");
+    let c = check(dir.path(), &[]);
+    assert_valid_analysed(&c);
+    assert_exit(&c, 1);
+    let verbose = trailwatch(dir.path(), &["check", ".", "--verbose"]);
+    assert!(
+        verbose.stderr.contains("sub/parent") && verbose.stderr.contains("loop"),
+        "{}",
+        verbose.stderr
+    );
+}
+
+/// Symbolic links (to a directory and to a file) that lead outside the scanned root are
+/// not followed: the filter outside is never loaded.
+#[cfg(unix)]
+#[test]
+fn symlink_outside_the_root_is_not_followed() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().expect("temp dir");
+    write(
+        outside.path(),
+        "evil.tf",
+        r#"resource "aws_cloudwatch_log_metric_filter" "evil_outside" {
+  name           = "evil"
+  log_group_name = "aws-cloudtrail-logs-123456789012"
+  pattern        = "{ $.eventName = \"Nothing\" }"
+  metric_transformation {
+    name      = "iam-policy-changes"
+    namespace = "CISBenchmark"
+    value     = "1"
+  }
+}
+"#,
+    );
+    let dir = tree();
+    symlink(outside.path(), dir.path().join("linked_dir")).expect("symlink");
+    symlink(outside.path().join("evil.tf"), dir.path().join("evil.tf")).expect("symlink");
+    let c = check(dir.path(), &[]);
+    assert_not_mentioned(&c, "evil_outside");
+    assert_valid_analysed(&c);
+    assert_exit(&c, 1);
+    let verbose = trailwatch(dir.path(), &["check", ".", "--verbose"]);
+    assert!(
+        verbose.stderr.contains("linked_dir") && verbose.stderr.contains("outside"),
+        "{}",
+        verbose.stderr
+    );
+    let inspect = trailwatch(dir.path(), &["inspect", ".", "--all"]);
+    assert!(
+        !inspect.stdout.contains("evil_outside"),
+        "{}",
+        inspect.stdout
+    );
+}
+
+// ---- modules and references --------------------------------------------------------------
+
+/// A module whose `source` climbs out of the scanned root (to `/` and beyond): loaded as
+/// Terraform would, which finds no Terraform files there; nothing crashes.
+#[test]
+fn module_source_escaping_the_root() {
+    let dir = tree();
+    write(
+        dir.path(),
+        "escape.tf",
+        "module \"up\" {\n  source = \"../../../../../../../../../../../../../../..\"\n}\n",
+    );
+    let c = check(dir.path(), &[]);
+    assert_valid_analysed(&c);
+    assert_exit(&c, 1);
+}
+
+/// A module that calls itself (`./`, or its own directory by a longer path `./a/..`) and two modules
+/// that call each other: each cycle is an error naming the call, not an exponential
+/// expansion (before the fix, 10 GB and no end).
+#[test]
+fn module_cycles() {
+    let dir = tree();
+    write(
+        dir.path(),
+        "self.tf",
+        "module \"me\" {\n  source = \"./\"\n}\nmodule \"again\" {\n  source = \"./a/..\"\n}\nmodule \"a\" {\n  source = \"./a\"\n}\n",
+    );
+    write(
+        dir.path(),
+        "a/main.tf",
+        "module \"b\" {\n  source = \"../b\"\n}\n",
+    );
+    write(
+        dir.path(),
+        "b/main.tf",
+        "module \"a\" {\n  source = \"../a\"\n}\n",
+    );
+    let c = check(dir.path(), &[]);
+    assert_reported(&c, "self.tf", Some(1), "cycle");
+    assert_reported(&c, "self.tf", Some(4), "cycle");
+    assert_reported(&c, "b/main.tf", Some(1), "cycle");
+    assert_valid_analysed(&c);
+    assert_exit(&c, 1);
+}
+
+/// Module calls whose `count` multiply (10,000 × 10,000 × 10,000 instances): capped with a
+/// diagnostic instead of exhausting memory (before the fix: an allocation failure).
+#[test]
+fn module_expansion_is_capped() {
+    let dir = tree();
+    write(
+        dir.path(),
+        "wide.tf",
+        "module \"m1\" {\n  source = \"./m1\"\n  count  = 10000\n}\n",
+    );
+    write(
+        dir.path(),
+        "m1/main.tf",
+        "module \"m2\" {\n  source = \"../m2\"\n  count  = 10000\n}\n",
+    );
+    write(
+        dir.path(),
+        "m2/main.tf",
+        "resource \"aws_sns_topic\" \"t\" {\n  count = 10000\n  name  = \"t${count.index}\"\n}\n",
+    );
+    let c = check(dir.path(), &[]);
+    assert_reported(&c, "wide.tf", Some(1), "module instances");
+    assert_valid_analysed(&c);
+    assert_exit(&c, 1);
+}
+
+/// Locals that reference each other in a cycle, and one that references itself.
+#[test]
+fn locals_cycle() {
+    let dir = tree();
+    write(
+        dir.path(),
+        "cycle.tf",
+        "locals {\n  a = local.b\n  b = local.c\n  c = local.a\n  d = local.d\n}\nresource \"aws_sns_topic\" \"c\" {\n  name = \"${local.a}${local.d}\"\n}\n",
+    );
+    let c = check(dir.path(), &[]);
+    let f = assert_reported(&c, "cycle.tf", None, "cycle");
+    assert!(text(&f["message"]).contains("local.a"), "{f}");
+    assert!(
+        findings(&c.report)
+            .iter()
+            .any(|f| text(&f["message"]).contains("local.d → local.d")),
+        "{}",
+        c.json.stdout
+    );
+    assert_valid_analysed(&c);
+    assert_exit(&c, 1);
+}
+
+// ---- expansion and string building -------------------------------------------------------
+
+/// `count = 100000000`, `for_each` over a huge `range()`, and `range()` itself: capped with
+/// diagnostics at their lines; memory stays bounded and the run is quick.
+#[test]
+fn huge_count_and_for_each() {
+    let dir = tree();
+    write(
+        dir.path(),
+        "count.tf",
+        r#"resource "aws_sns_topic" "many" {
+  count = 100000000
+  name  = "t${count.index}"
+}
+resource "aws_sns_topic" "each" {
+  for_each = toset([for i in range(100000000) : tostring(i)])
+  name     = each.key
+}
+locals {
+  m = { for i in range(10000000) : tostring(i) => i }
+}
+resource "aws_sns_topic" "each_map" {
+  for_each = local.m
+  name     = each.key
+}
+"#,
+    );
+    let c = check(dir.path(), &[]);
+    assert_reported(&c, "count.tf", Some(2), "count");
+    assert_reported(&c, "count.tf", Some(6), "range");
+    assert_reported(&c, "count.tf", Some(10), "range");
+    assert_valid_analysed(&c);
+    assert_exit(&c, 1);
+}
+
+/// String functions asked to build gigabytes: each is refused with a diagnostic at its line
+/// (before the fix, doubling, `replace` and `concat` aborted on allocation failure).
+#[test]
+fn string_functions_building_gigabytes() {
+    let dir = tree();
+    let mut doubling = String::from("locals {\n  s0 = \"");
+    doubling.push_str(&"x".repeat(1000));
+    doubling.push_str("\"\n");
+    for i in 1..=40 {
+        doubling.push_str(&format!(
+            "  s{i} = \"${{local.s{}}}${{local.s{}}}\"\n",
+            i - 1,
+            i - 1
+        ));
+    }
+    for i in 1..=40 {
+        let p = i - 1;
+        doubling.push_str(&format!("  l{i} = concat(local.l{p}, local.l{p})\n"));
+    }
+    doubling.push_str("  l0 = range(1000)\n}\n");
+    doubling.push_str("resource \"aws_sns_topic\" \"doubling\" {\n  name = local.s40\n  tags = { n = length(local.l40) }\n}\n");
+    write(dir.path(), "doubling.tf", doubling);
+    write(
+        dir.path(),
+        "builders.tf",
+        r#"locals {
+  x1000 = join("", [for i in range(1000) : "x"])
+  joined = join("", [for i in range(100000000) : "x"])
+  replaced = replace(replace(replace(local.x1000, "x", local.x1000), "x", local.x1000), "x", local.x1000)
+  regex_replaced = replace(replace(local.x1000, "/x/", local.x1000), "/x/", local.x1000)
+  formatted = format("%.999999999f", 1)
+  repeated = format(join("", [for i in range(1000) : "%[1]s"]), replace(local.x1000, "x", local.x1000))
+  listed = formatlist(replace(local.x1000, "x", "%[1]s%[1]s"), [for i in range(1000) : local.x1000])
+  separated = join(replace(local.x1000, "x", local.x1000), range(1000))
+  split_up = split("", replace(local.x1000, "x", local.x1000))
+}
+resource "aws_sns_topic" "builders" {
+  name = local.joined
+  tags = {
+    a = local.replaced
+    b = local.regex_replaced
+    c = local.formatted
+    d = local.repeated
+    e = jsonencode(local.listed)
+    f = local.separated
+    g = length(local.split_up)
+  }
+}
+"#,
+    );
+    let c = check(dir.path(), &[]);
+    assert_reported(&c, "doubling.tf", None, "larger than");
+    assert_reported(&c, "builders.tf", Some(3), "range");
+    assert_reported(&c, "builders.tf", Some(4), "larger than");
+    assert_reported(&c, "builders.tf", Some(5), "larger than");
+    assert_reported(&c, "builders.tf", Some(6), "precision");
+    assert_reported(&c, "builders.tf", Some(7), "larger than");
+    assert_reported(&c, "builders.tf", Some(8), "larger than");
+    assert_reported(&c, "builders.tf", Some(9), "larger than");
+    assert_reported(&c, "builders.tf", Some(10), "larger than");
+    assert_valid_analysed(&c);
+    assert_exit(&c, 1);
+}
+
+/// Nested `for` expressions that iterate a billion times without building anything: the
+/// resource's step budget stops them with a diagnostic; the other resources are still
+/// evaluated (before the fix: no end).
+#[test]
+fn nested_loops_are_stopped() {
+    let dir = tree();
+    write(
+        dir.path(),
+        "loops.tf",
+        r#"locals {
+  nothing = [for a in range(1000) : [for b in range(1000) : [for c in range(1000) : c if false]]]
+  text    = "%{for a in range(1000)}%{for b in range(1000)}%{for c in range(1000)}%{endfor}%{endfor}%{endfor}"
+}
+resource "aws_sns_topic" "loops" {
+  name = length(local.nothing)
+}
+resource "aws_sns_topic" "template_loops" {
+  name = local.text
+}
+"#,
+    );
+    let c = check(dir.path(), &[]);
+    assert_reported(&c, "loops.tf", Some(2), "too many steps");
+    assert_reported(&c, "loops.tf", Some(3), "too many steps");
+    assert_valid_analysed(&c);
+    // The valid file's topic and subscription are still linked.
+    assert!(
+        !findings(&c.report)
+            .iter()
+            .any(|f| f["rule"] == "topic-no-subscription"),
+        "{}",
+        c.json.stdout
+    );
+    assert_exit(&c, 1);
+}
+
+/// `distinct`, `toset` and the set functions on lists of 16,000 distinct numbers: linear, not
+/// quadratic (before the fix, each call took seconds, so a file of them took hours).
+#[test]
+fn set_functions_on_long_lists() {
+    let dir = tree();
+    let mut tf = String::from(
+        "locals {\n  l = flatten([for a in range(500) : [for b in range(32) : a * 32 + b]])\n}\n",
+    );
+    for i in 0..5 {
+        tf.push_str(&format!(
+            "resource \"aws_sns_topic\" \"sets{i}\" {{\n  name = length(distinct(concat(local.l, [{i}])))\n  tags = {{\n    a = length(toset(concat(local.l, [{i}])))\n    b = length(setintersection(local.l, concat(local.l, [{i}])))\n    c = length(setsubtract(local.l, concat(local.l, [{i}])))\n    d = length(setunion(local.l, [-{i}]))\n  }}\n}}\n"
+        ));
+    }
+    write(dir.path(), "sets.tf", tf);
+    let c = check(dir.path(), &[]);
+    assert_not_mentioned(&c, "sets.tf");
+    assert_valid_analysed(&c);
+    let run = trailwatch(dir.path(), &["inspect", ".", "--all", "--format", "json"]);
+    let report: Value = serde_json::from_str(&run.stdout).expect("inspect JSON");
+    let sets = report["instances"]
+        .as_array()
+        .and_then(|a| a.iter().find(|i| i["address"] == "aws_sns_topic.sets1"))
+        .expect("aws_sns_topic.sets1");
+    assert_eq!(sets["attributes"]["name"], 16000, "{sets}");
+    assert_eq!(sets["attributes"]["tags"]["a"], 16000, "{sets}");
+    assert_eq!(sets["attributes"]["tags"]["b"], 16000, "{sets}");
+    assert_eq!(sets["attributes"]["tags"]["c"], 0, "{sets}");
+    assert_eq!(sets["attributes"]["tags"]["d"], 16001, "{sets}");
+}
+
+/// `split` of a string joined from thousands of literals (each keeps its source location):
+/// linear, not quadratic in the number of pieces (before the fix, seconds per call).
+#[test]
+fn split_of_a_string_built_from_many_literals() {
+    let dir = tree();
+    write(
+        dir.path(),
+        "split.tf",
+        r#"locals {
+  s = join(",", [for a in range(400) : join(",", [for b in range(16) : "ab"])])
+}
+resource "aws_sns_topic" "split" {
+  name = length(split(",", local.s))
+  tags = { for i in range(20) : "t${i}" => length(split("b", local.s)) }
+}
+"#,
+    );
+    let run = trailwatch(dir.path(), &["inspect", ".", "--all", "--format", "json"]);
+    let report: Value = serde_json::from_str(&run.stdout).expect("inspect JSON");
+    let split = report["instances"]
+        .as_array()
+        .and_then(|a| a.iter().find(|i| i["address"] == "aws_sns_topic.split"))
+        .expect("aws_sns_topic.split");
+    assert_eq!(split["attributes"]["name"], 6400, "{split}");
+    assert_eq!(split["attributes"]["tags"]["t19"], 6401, "{split}");
+    let c = check(dir.path(), &[]);
+    assert_not_mentioned(&c, "split.tf");
+    assert_valid_analysed(&c);
+}
+
+// ---- filter patterns ---------------------------------------------------------------------
+
+fn filter(name: &str, pattern: &str) -> String {
+    format!(
+        r#"resource "aws_cloudwatch_log_metric_filter" "{name}" {{
+  name           = "{name}"
+  log_group_name = aws_cloudwatch_log_group.trail.name
+  pattern        = {pattern}
+  metric_transformation {{
+    name      = "iam-policy-changes"
+    namespace = "CISBenchmark"
+    value     = "1"
+  }}
+}}
+"#
+    )
+}
+
+/// The 16 events of `iam-policy-changes` padded with 40 more: 1,809 characters.
+fn long_iam_pattern() -> String {
+    let mut events: Vec<String> = [
+        "DeleteGroupPolicy",
+        "DeleteRolePolicy",
+        "DeleteUserPolicy",
+        "PutGroupPolicy",
+        "PutRolePolicy",
+        "PutUserPolicy",
+        "CreatePolicy",
+        "DeletePolicy",
+        "CreatePolicyVersion",
+        "DeletePolicyVersion",
+        "AttachRolePolicy",
+        "DetachRolePolicy",
+        "AttachUserPolicy",
+        "DetachUserPolicy",
+        "AttachGroupPolicy",
+        "DetachGroupPolicy",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    events.extend((0..40).map(|i| format!("Padding{i:04}")));
+    let terms: Vec<String> = events
+        .iter()
+        .map(|e| format!("($.eventName = {e})"))
+        .collect();
+    format!("{{ {} }}", terms.join(" || "))
+}
+
+/// A pattern over CloudWatch's 1,024-character limit: `pattern check` flags it `too-long`
+/// (exit 1).
+#[test]
+fn pattern_longer_than_1024_characters_pattern_check() {
+    let dir = tree();
+    let pattern = long_iam_pattern();
+    assert!(pattern.chars().count() > 1024);
+    let run = trailwatch(
+        dir.path(),
+        &["pattern", "check", "--format", "json", &pattern],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.contains("too-long"), "{}", run.stdout);
+}
+
+/// The same pattern in a metric filter. CloudWatch rejects it at apply time, so `check`
+/// should say so instead of counting it towards `iam-policy-changes`. It does not yet (the
+/// rules only report patterns that do not parse): see docs/reliability.md.
+#[test]
+#[ignore = "known gap in src/rules: a too-long pattern is not reported by check"]
+fn pattern_longer_than_1024_characters_in_check() {
+    let dir = tree();
+    write(
+        dir.path(),
+        "long.tf",
+        filter("long", &format!("\"{}\"", long_iam_pattern())),
+    );
+    let c = check(dir.path(), &[]);
+    let found = findings(&c.report).iter().any(|f| {
+        f["location"]["path"] == "long.tf"
+            && (text(&f["message"]).contains("1024") || text(&f["message"]).contains("1,024"))
+    });
+    assert!(found, "{}", c.json.stdout);
+}
+
+/// Without crashing: `check` on the over-long filter still analyses everything else.
+#[test]
+fn pattern_longer_than_1024_characters_does_not_crash_check() {
+    let dir = tree();
+    write(
+        dir.path(),
+        "long.tf",
+        filter("long", &format!("\"{}\"", long_iam_pattern())),
+    );
+    let c = check(dir.path(), &[]);
+    assert!(c.json.code == 0 || c.json.code == 1);
+}
+
+/// A regex that would be catastrophic for a backtracking engine: rejected when it has
+/// groups (`%(a+)+$%`, exit 2), and linear-time otherwise (`%a*a*a*a*a*a*b%` on a 200 kB
+/// line of `a`s, and in a metric filter).
+#[test]
+fn catastrophic_regex() {
+    let dir = tree();
+    let run = trailwatch(dir.path(), &["pattern", "check", "{ $.x = %(a+)+$% }"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    write(dir.path(), "a.log", format!("{}\n", "a".repeat(200_000)));
+    let run = trailwatch(
+        dir.path(),
+        &["pattern", "test", "--text", "%a*a*a*a*a*a*b%", "a.log"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("0 of 1"), "{}", run.stdout);
+    write(
+        dir.path(),
+        "regex.tf",
+        filter("regex", "\"{ $.eventName = %a*a*a*a*a*a*b% }\""),
+    );
+    let c = check(dir.path(), &[]);
+    assert_valid_analysed(&c);
+    assert_exit(&c, 1);
+}
+
+// ---- plans -------------------------------------------------------------------------------
+
+const PLAN: &str = "testdata/terraform/plan_json/plan.json";
+
+fn plan_check(dir: &Path, plan: &str) -> Checked {
+    check(dir, &["--plan", plan])
+}
+
+/// A truncated plan: reported with the plan's name, line and column; exit 1.
+#[test]
+fn plan_truncated() {
+    let dir = tree();
+    let plan = fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(PLAN)).expect("plan");
+    write(dir.path(), "plan.json", &plan[..plan.len() / 2]);
+    let c = plan_check(dir.path(), "plan.json");
+    assert_reported(&c, "plan.json", None, "invalid plan JSON");
+    assert_exit(&c, 1);
+}
+
+/// A plan that is not JSON at all.
+#[test]
+fn plan_not_json() {
+    let dir = tree();
+    write(dir.path(), "plan.json", "this is not a plan\n");
+    let c = plan_check(dir.path(), "plan.json");
+    assert_reported(&c, "plan.json", None, "invalid plan JSON");
+    assert_exit(&c, 1);
+}
+
+/// A plan that is not UTF-8, and a plan path that is a directory: reported, no crash.
+#[test]
+fn plan_unreadable() {
+    let dir = tree();
+    write(dir.path(), "plan.json", b"{\"format_version\": \"\xff\"}");
+    let c = plan_check(dir.path(), "plan.json");
+    assert_reported(&c, "plan.json", None, "plan");
+    fs::create_dir(dir.path().join("plandir")).expect("mkdir");
+    let c = plan_check(dir.path(), "plandir");
+    assert_reported(&c, "plandir", None, "plan");
+}
+
+/// A plan of another `format_version`, and JSON that is not a plan object: loaded without
+/// crashing. trailwatch does not check `format_version` yet, nor say that `[1, 2, 3]` is
+/// not a plan (see docs/reliability.md).
+#[test]
+fn plan_wrong_format_version_or_shape() {
+    let dir = tree();
+    let plan = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(PLAN)).expect("plan");
+    let mut doc: Value = serde_json::from_str(&plan).expect("plan JSON");
+    doc["format_version"] = Value::from("99.0");
+    write(dir.path(), "v99.json", doc.to_string());
+    let c = plan_check(dir.path(), "v99.json");
+    assert!(c.json.code == 0 || c.json.code == 1);
+    for shape in ["[1, 2, 3]", "{}", "null", "{\"planned_values\": 7}"] {
+        write(dir.path(), "shape.json", shape);
+        let c = plan_check(dir.path(), "shape.json");
+        assert!(c.json.code == 0 || c.json.code == 1);
+    }
+}
+
+/// The desired behaviour for the two cases above: a diagnostic naming the plan file.
+#[test]
+#[ignore = "known gap in src/terraform/plan.rs: format_version and the document's shape are not checked"]
+fn plan_wrong_format_version_is_reported() {
+    let dir = tree();
+    let plan = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(PLAN)).expect("plan");
+    let mut doc: Value = serde_json::from_str(&plan).expect("plan JSON");
+    doc["format_version"] = Value::from("99.0");
+    write(dir.path(), "v99.json", doc.to_string());
+    let c = plan_check(dir.path(), "v99.json");
+    assert_reported(&c, "v99.json", None, "format_version");
+    write(dir.path(), "shape.json", "[1, 2, 3]");
+    let c = plan_check(dir.path(), "shape.json");
+    assert_reported(&c, "shape.json", None, "plan");
+}
