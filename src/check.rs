@@ -70,9 +70,22 @@ pub fn check(
         if d.severity == LoadSeverity::Note {
             continue;
         }
+        // Without a span (an unreadable file, a plan that is no plan) the diagnostic still
+        // names the file: point at its start, or at the line it gives.
         let location = d
             .span
-            .and_then(|span| crate::rules::check::span_location(&loaded.sources, span));
+            .and_then(|span| crate::rules::check::span_location(&loaded.sources, span))
+            .or_else(|| {
+                d.location.as_ref().map(|l| Location {
+                    path: l.file.clone(),
+                    line: l.line.max(1),
+                    column: l.column.max(1),
+                    end_line: l.line.max(1),
+                    end_column: l.column.max(1),
+                    start: 0,
+                    end: 0,
+                })
+            });
         findings.push(Finding {
             rule: "terraform-syntax".to_string(),
             control: None,
@@ -82,10 +95,7 @@ pub fn check(
             } else {
                 Level::Warning
             },
-            message: match &d.location {
-                Some(l) if location.is_none() => format!("{l}: {}", d.message),
-                _ => d.message.clone(),
-            },
+            message: d.message.clone(),
             location,
             related: Vec::new(),
             help: d.help.clone(),

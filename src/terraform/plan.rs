@@ -61,6 +61,45 @@ pub fn load_plan(plan: &Path, config: Option<&Path>, options: &LoadOptions) -> L
         }
     };
 
+    // `terraform show -json` writes an object with `format_version` "1.x" (0.x before
+    // Terraform 1.0); anything else is not a plan this loader understands.
+    let version = doc.get("format_version").and_then(J::as_str);
+    let plan_file = loaded
+        .sources
+        .get(file)
+        .map(|f| f.display.clone())
+        .unwrap_or_default();
+    let problem = match version {
+        _ if !doc.is_object() => {
+            Some("is not a `terraform show -json` plan (not a JSON object)".to_string())
+        }
+        None => {
+            Some("has no `format_version`: is it the output of `terraform show -json`?".to_string())
+        }
+        Some(v) if !(v.starts_with("1.") || v.starts_with("0.")) => Some(format!(
+            "has format_version {v:?}, which trailwatch does not know (it reads 0.x and 1.x)"
+        )),
+        _ => None,
+    };
+    if let Some(problem) = problem {
+        loaded.diagnostics.push(diag(
+            Some(Location {
+                file: plan_file.clone(),
+                line: 1,
+                column: 1,
+            }),
+            format!("plan {plan_file} {problem}"),
+        ));
+        return loaded;
+    }
+    if doc.get("planned_values").is_none() {
+        loaded.diagnostics.push(diag(
+            Some(Location { file: plan_file.clone(), line: 1, column: 1 }),
+            format!("plan {plan_file} has no `planned_values`: write it with `terraform show -json PLANFILE`"),
+        ));
+        return loaded;
+    }
+
     let unknown: HashMap<&str, &J> = doc
         .get("resource_changes")
         .and_then(J::as_array)

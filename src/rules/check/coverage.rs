@@ -26,6 +26,26 @@ struct Parsed {
     analysis: Arc<Analysis>,
 }
 
+/// Why PutMetricFilter would refuse this pattern, if it would: a syntax error, or a
+/// limit (length, regex count, wildcard selectors). A refused filter catches nothing.
+fn rejection(analysis: &Analysis) -> Option<&crate::pattern::PatternDiagnostic> {
+    const LIMITS: [&str; 3] = [
+        "too-long",
+        "too-many-regexes",
+        "too-many-wildcard-selectors",
+    ];
+    if analysis.pattern.is_none() {
+        return analysis
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == Severity::Error);
+    }
+    analysis
+        .diagnostics
+        .iter()
+        .find(|d| LIMITS.contains(&d.code))
+}
+
 /// One distinct pattern text: its analysis, and which required events of each selected
 /// control it matches.
 struct Memo {
@@ -52,9 +72,10 @@ impl Shared {
             return hit;
         }
         let analysis = Arc::new(analyze(text));
+        let accepted = rejection(&analysis).is_none();
         let matched = selected
             .iter()
-            .map(|c| match analysis.pattern.as_ref() {
+            .map(|c| match analysis.pattern.as_ref().filter(|_| accepted) {
                 Some(pattern) => events(&c.must_match)
                     .iter()
                     .enumerate()
@@ -409,12 +430,7 @@ fn diagnose(
     for &f in intended {
         let filter = &graph.filters[f];
         if let Some(p) = &parsed[f]
-            && p.analysis.pattern.is_none()
-            && let Some(d) = p
-                .analysis
-                .diagnostics
-                .iter()
-                .find(|d| d.severity == Severity::Error)
+            && let Some(d) = rejection(&p.analysis)
         {
             let mut finding = scoped(finding(
                 "",
@@ -460,7 +476,7 @@ fn diagnose(
             .filter(|f| {
                 parsed[**f]
                     .as_ref()
-                    .is_some_and(|p| p.analysis.pattern.is_some())
+                    .is_some_and(|p| rejection(&p.analysis).is_none())
             })
             .max_by_key(|f| (matched[**f][c].len(), std::cmp::Reverse(**f)))
     {
