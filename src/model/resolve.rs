@@ -36,23 +36,7 @@ fn unknown_reason(value: &Value) -> String {
 
 /// A log group named by `log_group_name` (a name or a reference to a log group).
 pub fn log_group_by_name(value: Option<&Value>, groups: &[LogGroup]) -> Target {
-    let Some(value) = value else {
-        return Target::Missing;
-    };
-    if let Some(i) = by_address(
-        value,
-        groups.iter().map(|g| g.instance.address.as_str()),
-        "aws_cloudwatch_log_group",
-    ) {
-        return Target::Resolved(i);
-    }
-    match value.as_str() {
-        Some(name) => match groups.iter().position(|g| g.name.as_deref() == Some(name)) {
-            Some(i) => Target::Resolved(i),
-            None => Target::External(name.to_string()),
-        },
-        None => Target::Unknown(unknown_reason(value)),
-    }
+    log_group(value, groups, |name| name)
 }
 
 /// The log-group name inside a log-group ARN (`arn:aws:logs:r:a:log-group:NAME:*`).
@@ -63,6 +47,13 @@ pub fn log_group_name_of_arn(arn: &str) -> Option<&str> {
 
 /// A log group named by a trail's `cloud_watch_logs_group_arn`.
 pub fn log_group_by_arn(value: Option<&Value>, groups: &[LogGroup]) -> Target {
+    log_group(value, groups, |text| {
+        log_group_name_of_arn(text).unwrap_or(text)
+    })
+}
+
+/// A log group by reference identity, else by the name `name_of` reads from the string.
+fn log_group(value: Option<&Value>, groups: &[LogGroup], name_of: fn(&str) -> &str) -> Target {
     let Some(value) = value else {
         return Target::Missing;
     };
@@ -73,14 +64,11 @@ pub fn log_group_by_arn(value: Option<&Value>, groups: &[LogGroup]) -> Target {
     ) {
         return Target::Resolved(i);
     }
-    match value.as_str() {
-        Some(text) => {
-            let name = log_group_name_of_arn(text).unwrap_or(text);
-            match groups.iter().position(|g| g.name.as_deref() == Some(name)) {
-                Some(i) => Target::Resolved(i),
-                None => Target::External(name.to_string()),
-            }
-        }
+    match value.as_str().map(name_of) {
+        Some(name) => match groups.iter().position(|g| g.name.as_deref() == Some(name)) {
+            Some(i) => Target::Resolved(i),
+            None => Target::External(name.to_string()),
+        },
         None => Target::Unknown(unknown_reason(value)),
     }
 }
