@@ -115,7 +115,7 @@ pub fn check(
     let files: Vec<(&str, &str)> = loaded
         .sources
         .files()
-        .map(|(_, f)| (f.display.as_str(), f.text.as_str()))
+        .map(|(_, f)| (f.display.as_str(), &*f.text))
         .collect();
     let known = crate::report::docs::rule_ids(controls);
     let problems = crate::rules::suppress::apply(&files, &mut findings, &known);
@@ -129,7 +129,7 @@ pub fn check(
         .sources
         .files()
         .filter(|(_, f)| cited.contains(f.display.as_str()))
-        .map(|(_, f)| (f.display.clone(), f.text.clone()))
+        .map(|(_, f)| (f.display.clone(), f.text.to_string()))
         .collect();
     let nothing_to_check = outcome_nothing && findings.is_empty();
     Report {

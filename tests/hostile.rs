@@ -286,7 +286,7 @@ fn utf8_bom() {
 }
 
 /// CRLF line endings parse, and give the same findings, at the same lines and columns, as LF
-/// (only the end column of a span that reaches the end of a line may count the `\r`).
+/// (a span that ends a line ends before the `\r`).
 #[test]
 fn crlf_line_endings_give_the_same_findings() {
     let lf = tree();
@@ -297,16 +297,15 @@ fn crlf_line_endings_give_the_same_findings() {
         let mut keys: Vec<String> = findings(&c.report)
             .iter()
             .map(|f| {
-                // The end column of a span that ends a line may include the `\r` (one
-                // more column); start, end line and message are identical.
                 format!(
-                    "{} {} {} {}:{}-{} {}",
+                    "{} {} {} {}:{}-{}:{} {}",
                     f["rule"],
                     f["defect"],
                     f["location"]["path"],
                     f["location"]["line"],
                     f["location"]["column"],
                     f["location"]["end_line"],
+                    f["location"]["end_column"],
                     f["message"]
                 )
             })

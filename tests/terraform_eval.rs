@@ -546,3 +546,76 @@ fn overlapping_paths_load_each_file_once() {
     assert_eq!(l.instances.len(), 1, "{:?}", l.diagnostics);
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// Roots are evaluated while the rest of the tree is still being parsed, and module
+/// directories are found by a byte scan first; neither may change what is loaded. A source
+/// the scan cannot see (`"\u002e./mod2"`), a scan false positive (a `source = "./x"` that is
+/// a comment, so `x` is a root), a module called by many roots, and a broken module file
+/// reported once.
+#[test]
+fn streaming_loader_finds_every_root_and_module() {
+    let root = temp("streaming");
+    let topic =
+        |name: &str| format!("resource \"aws_sns_topic\" \"t\" {{\n  name = \"{name}\"\n}}\n");
+    write(
+        &root,
+        "mod/main.tf",
+        &format!("variable \"n\" {{}}\n{}", topic("${var.n}")),
+    );
+    write(&root, "mod/broken.tf", "resource \"x\" {\n");
+    for i in 0..6 {
+        write(
+            &root,
+            &format!("live/r{i}/main.tf"),
+            &format!("module \"m\" {{\n  source = \"../../mod\"\n  n = \"r{i}\"\n}}\n"),
+        );
+    }
+    write(
+        &root,
+        "hidden/main.tf",
+        "module \"m\" {\n  source = \"\\u002e./mod2\"\n}\n",
+    );
+    write(&root, "mod2/main.tf", &topic("only-through-hidden"));
+    write(
+        &root,
+        "x/main.tf",
+        &format!("# source = \"../x\"\n{}", topic("x-is-a-root")),
+    );
+    let l = load(std::slice::from_ref(&root), &LoadOptions::default());
+    let mut names: Vec<String> = l
+        .instances
+        .iter()
+        .map(|i| format!("{} {} {}", i.root, i.address, json(i.get("name").unwrap())))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "hidden module.m.aws_sns_topic.t \"only-through-hidden\"",
+            "live/r0 module.m.aws_sns_topic.t \"r0\"",
+            "live/r1 module.m.aws_sns_topic.t \"r1\"",
+            "live/r2 module.m.aws_sns_topic.t \"r2\"",
+            "live/r3 module.m.aws_sns_topic.t \"r3\"",
+            "live/r4 module.m.aws_sns_topic.t \"r4\"",
+            "live/r5 module.m.aws_sns_topic.t \"r5\"",
+            "x aws_sns_topic.t \"x-is-a-root\"",
+        ]
+    );
+    assert_eq!(
+        l.roots,
+        [
+            "hidden", "live/r0", "live/r1", "live/r2", "live/r3", "live/r4", "live/r5", "x"
+        ]
+    );
+    let broken: Vec<_> = l
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.location
+                .as_ref()
+                .is_some_and(|at| at.file == "mod/broken.tf")
+        })
+        .collect();
+    assert_eq!(broken.len(), 1, "{:?}", l.diagnostics);
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -12,10 +12,11 @@ use std::sync::{Arc, Mutex};
 use super::ast::{BinOp, Body, Expr, ExprKind, Part, Step, UnOp};
 use super::config::{Module, ModuleCall, ResourceBlock};
 use super::functions::{self, FnError, known, to_bool, to_num, to_str};
-use super::source::{SourceMap, Span};
+use super::source::{FileId, SourceMap, Span};
 use super::types;
 use super::value::{Reference, ResourceObject, Str, Unknown, Value};
 use super::{InstanceKey, Severity};
+use crate::discover::FileKind;
 
 /// Where a root variable's value was given.
 #[derive(Debug, Clone)]
@@ -30,6 +31,8 @@ pub enum VarInput {
 pub struct Shared {
     pub sources: Mutex<SourceMap>,
     pub modules: Mutex<HashMap<PathBuf, Arc<Module>>>,
+    /// Each discovered directory's configuration files, sorted.
+    pub discovered: HashMap<PathBuf, Vec<(FileId, FileKind)>>,
     /// The scanned directories, canonical; files read by `file()` must be inside one.
     pub scan_roots: Vec<PathBuf>,
     /// With one scanned directory, paths are shown relative to it.
@@ -551,22 +554,8 @@ impl<'a> Evaluator<'a> {
                 }
             }
         };
-        if let Some(m) = self
-            .shared
-            .modules
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&dir).cloned())
-        {
-            return Ok(m);
-        }
-        let m = super::load_module_dir(self.shared, &dir)
-            .ok_or_else(|| format!("module directory {} has no Terraform files", dir.display()))?;
-        let m = Arc::new(m);
-        if let Ok(mut cache) = self.shared.modules.lock() {
-            cache.insert(dir, m.clone());
-        }
-        Ok(m)
+        super::module_dir(self.shared, &dir, true)
+            .ok_or_else(|| format!("module directory {} has no Terraform files", dir.display()))
     }
 
     fn children(&self, inst: usize, call_idx: usize) -> Rc<Children> {

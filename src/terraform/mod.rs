@@ -157,7 +157,8 @@ enum Parsed {
 }
 
 /// A parsed file and its syntax errors (byte offset, message).
-type ParseResult = (Option<Parsed>, Vec<(usize, String)>);
+type ParsedFile = (Option<Parsed>, Vec<(usize, String)>);
+
 /// Severity, message, help, span, and a file to name when there is no span.
 type RawDiag = (
     Severity,
@@ -179,7 +180,7 @@ fn read_text(path: &Path) -> Result<String, String> {
 }
 
 /// Parses a file's text; errors come back as (byte offset, message).
-fn parse_text(file: FileId, kind: FileKind, text: &str) -> (Option<Parsed>, Vec<(usize, String)>) {
+fn parse_text(file: FileId, kind: FileKind, text: &str) -> ParsedFile {
     let mut diags = Vec::new();
     let parsed = match kind {
         FileKind::Hcl => match hcl::parse_body(file, text) {
@@ -222,19 +223,75 @@ fn display_for(base: Option<&Path>, path: &Path) -> String {
 }
 
 /// Reads a file into the shared source map (once) and returns its id and text.
-pub(crate) fn read_source(shared: &Shared, path: &Path) -> Option<(FileId, String)> {
+pub(crate) fn read_source(shared: &Shared, path: &Path) -> Option<(FileId, Arc<str>)> {
     let mut sources = shared.sources.lock().ok()?;
     if let Some(id) = sources.find(path) {
         return sources.get(id).map(|f| (id, f.text.clone()));
     }
-    let text = read_text(path).ok()?;
+    let text: Arc<str> = read_text(path).ok()?.into();
     let display = display_for(shared.display_base.as_deref(), path);
     let id = sources.add(path.to_path_buf(), display, text.clone());
     Some((id, text))
 }
 
-/// Loads a module directory that discovery did not cover (`../modules/x`, `.terraform/modules`).
-pub(crate) fn load_module_dir(shared: &Shared, dir: &Path) -> Option<Module> {
+/// The module in `dir`, from the cache or parsed now; `cache` keeps it for later callers.
+///
+/// A discovered directory is built from exactly its discovered files, whichever thread gets
+/// there first, so the module does not depend on timing; any other directory
+/// (`../modules/x` outside the scan, `.terraform/modules`) is listed from disk.
+pub(crate) fn module_dir(shared: &Shared, dir: &Path, cache: bool) -> Option<Arc<Module>> {
+    if let Some(m) = shared.modules.lock().ok()?.get(dir) {
+        return Some(m.clone());
+    }
+    let files: Vec<(FileId, FileKind, Arc<str>)> = match shared.discovered.get(dir) {
+        Some(files) => {
+            let sources = shared.sources.lock().ok()?;
+            files
+                .iter()
+                .filter_map(|&(id, kind)| Some((id, kind, sources.get(id)?.text.clone())))
+                .collect()
+        }
+        None => undiscovered_config_files(shared, dir)?,
+    };
+    // In parallel too: one directory may hold most of a repository.
+    let parsed: Vec<(FileId, ParsedFile)> = files
+        .par_iter()
+        .map(|(file, kind, text)| (*file, parse_text(*file, *kind, text)))
+        .collect();
+    let mut module = Module::new(dir.to_path_buf());
+    let mut diags = Vec::new();
+    for (file, (parsed, errors)) in parsed {
+        diags.extend(syntax_errors(file, errors));
+        if let Some(Parsed::Config(body)) = parsed {
+            module.add_file(file, body);
+        }
+    }
+    module.finish();
+    if let Ok(mut d) = shared.diags.lock() {
+        d.extend(diags);
+    }
+    let module = Arc::new(module);
+    if cache && let Ok(mut modules) = shared.modules.lock() {
+        return Some(modules.entry(dir.to_path_buf()).or_insert(module).clone());
+    }
+    Some(module)
+}
+
+/// A file's syntax errors as diagnostics.
+fn syntax_errors(file: FileId, errors: Vec<(usize, String)>) -> impl Iterator<Item = EvalDiag> {
+    errors.into_iter().map(move |(off, message)| EvalDiag {
+        severity: Severity::Error,
+        message,
+        help: Some("this file is skipped; the other files are still analyzed".into()),
+        span: Some(Span::new(file, off..off)),
+    })
+}
+
+/// The configuration files of a directory discovery did not cover, sorted by name.
+fn undiscovered_config_files(
+    shared: &Shared,
+    dir: &Path,
+) -> Option<Vec<(FileId, FileKind, Arc<str>)>> {
     let mut names: Vec<(String, FileKind)> = std::fs::read_dir(dir)
         .ok()?
         .filter_map(|e| e.ok())
@@ -251,29 +308,34 @@ pub(crate) fn load_module_dir(shared: &Shared, dir: &Path) -> Option<Module> {
         return None;
     }
     names.sort();
-    let mut module = Module::new(dir.to_path_buf());
-    for (n, kind) in names {
-        let path = dir.join(&n);
-        let Some((file, text)) = read_source(shared, &path) else {
-            continue;
-        };
-        let (parsed, diags) = parse_text(file, kind, &text);
-        if let Ok(mut d) = shared.diags.lock() {
-            for (off, msg) in diags {
-                d.push(EvalDiag {
-                    severity: Severity::Error,
-                    message: msg,
-                    help: Some("the other files are still analyzed".into()),
-                    span: Some(Span::new(file, off..off)),
-                });
-            }
+    Some(
+        names
+            .into_iter()
+            .filter_map(|(n, kind)| {
+                let (id, text) = read_source(shared, &dir.join(n))?;
+                Some((id, kind, text))
+            })
+            .collect(),
+    )
+}
+
+/// Local module sources (`"./x"`, `"../x"`) mentioned in a file, found by a byte scan
+/// before parsing. It only decides which directories are kept parsed for their callers
+/// and evaluated last; a source it misses costs a second parse, never a wrong result.
+fn likely_local_sources(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices("source").filter_map(move |(i, _)| {
+        let rest = text.get(i + "source".len()..)?;
+        let rest = rest
+            .strip_prefix('"')
+            .unwrap_or(rest)
+            .trim_start_matches([' ', '\t']);
+        let rest = rest.strip_prefix('=').or_else(|| rest.strip_prefix(':'))?;
+        let rest = rest.trim_start_matches([' ', '\t']).strip_prefix('"')?;
+        if !(rest.starts_with("./") || rest.starts_with("../")) {
+            return None;
         }
-        if let Some(Parsed::Config(body)) = parsed {
-            module.add_file(file, body);
-        }
-    }
-    module.finish();
-    Some(module)
+        rest.get(..rest.find('"')?)
+    })
 }
 
 fn modules_json(root: &Path) -> HashMap<String, PathBuf> {
@@ -319,6 +381,26 @@ pub fn load_only(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> boo
     }
 }
 
+/// The files of one directory, by kind.
+#[derive(Default)]
+struct DirFiles {
+    config: Vec<(FileId, FileKind)>,
+    /// `.tfvars` files: name, id, kind.
+    vars: Vec<(String, FileId, FileKind)>,
+}
+
+/// A directory after the first pass: where its local module calls go, its `.tfvars`, and
+/// its evaluation as a root if it was evaluated then.
+struct DirPass {
+    dir: PathBuf,
+    is_module: bool,
+    calls: Vec<PathBuf>,
+    tfvars: Vec<(String, Vec<Attribute>)>,
+    evaluated: Option<RootResult>,
+}
+
+type RootResult = (String, Vec<eval::InstanceOut>, Vec<EvalDiag>);
+
 fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) -> Loaded {
     let discovery = discover::discover(paths);
     let display_base = match paths {
@@ -328,141 +410,71 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) 
     };
     let files = discovery.files;
 
-    // Parse in parallel; file ids are the sorted discovery order, so they are stable.
-    let parsed: Vec<(String, Result<ParseResult, String>)> = files
+    // Read in parallel; file ids are the sorted discovery order, so they are stable.
+    let texts: Vec<Result<Arc<str>, String>> = files
         .par_iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
-            match read_text(&f.path) {
-                Ok(text) => {
-                    let r = parse_text(id, f.kind, &text);
-                    (text, Ok(r))
-                }
-                Err(e) => (String::new(), Err(e)),
-            }
-        })
+        .map(|f| read_text(&f.path).map(Arc::from))
         .collect();
 
     let mut sources = SourceMap::default();
     let mut diagnostics: Vec<RawDiag> = Vec::new();
-    let mut modules: BTreeMap<PathBuf, Module> = BTreeMap::new();
-    let mut tfvars: BTreeMap<PathBuf, Vec<(String, Vec<Attribute>)>> = BTreeMap::new();
-    for (f, (text, result)) in files.iter().zip(parsed) {
+    let mut dirs: BTreeMap<PathBuf, DirFiles> = BTreeMap::new();
+    for (f, text) in files.iter().zip(texts) {
         let display = match &display_base {
             Some(_) if paths.len() == 1 && paths[0].is_dir() => f.relative.clone(),
             _ => display_for(display_base.as_deref(), &f.path),
         };
-        let id = sources.add(f.path.clone(), display.clone(), text);
         let dir = normalize(f.path.parent().unwrap_or(Path::new(".")));
-        match result {
-            Err(e) => diagnostics.push((
-                Severity::Error,
-                format!("cannot read {display}: {e}"),
-                None,
-                None,
-                Some(display),
-            )),
-            Ok((parsed, diags)) => {
-                for (off, msg) in diags {
-                    diagnostics.push((
-                        Severity::Error,
-                        msg,
-                        Some("this file is skipped; the other files are still analyzed".into()),
-                        Some(Span::new(id, off..off)),
-                        None,
-                    ));
-                }
-                match parsed {
-                    Some(Parsed::Config(body)) => modules
-                        .entry(dir.clone())
-                        .or_insert_with(|| Module::new(dir))
-                        .add_file(id, body),
-                    Some(Parsed::Vars(attrs)) => {
-                        let name = f.path.file_name().map(|n| n.to_string_lossy().into_owned());
-                        tfvars
-                            .entry(dir)
-                            .or_default()
-                            .push((name.unwrap_or_default(), attrs));
-                    }
-                    None => {
-                        // Keep the module even when its only file is broken.
-                        if matches!(f.kind, FileKind::Hcl | FileKind::Json) {
-                            modules
-                                .entry(dir.clone())
-                                .or_insert_with(|| Module::new(dir));
-                        }
-                    }
-                }
+        let text = match text {
+            Ok(text) => text,
+            Err(e) => {
+                sources.add(f.path.clone(), display.clone(), "");
+                diagnostics.push((
+                    Severity::Error,
+                    format!("cannot read {display}: {e}"),
+                    None,
+                    None,
+                    Some(display),
+                ));
+                continue;
             }
-        }
-    }
-
-    // CLI var files, parsed once for every root.
-    let mut cli_vars: Vec<(String, VarInput)> = Vec::new();
-    for vf in &options.var_files {
-        let name = vf.to_string_lossy();
-        let kind = if name.ends_with(".json") {
-            FileKind::TfvarsJson
-        } else {
-            FileKind::Tfvars
         };
-        match read_text(vf) {
-            Ok(text) => {
-                let display = display_for(display_base.as_deref(), vf);
-                let id = sources.add(vf.clone(), display.clone(), text.clone());
-                let (parsed, diags) = parse_text(id, kind, &text);
-                for (off, msg) in diags {
-                    diagnostics.push((
-                        Severity::Error,
-                        msg,
-                        None,
-                        Some(Span::new(id, off..off)),
-                        None,
-                    ));
-                }
-                if let Some(Parsed::Vars(attrs)) = parsed {
-                    cli_vars.extend(attrs.into_iter().map(|a| (a.name, VarInput::Expr(a.expr))));
-                }
+        let id = sources.add(f.path.clone(), display, text);
+        let entry = dirs.entry(dir).or_default();
+        match f.kind {
+            FileKind::Hcl | FileKind::Json => entry.config.push((id, f.kind)),
+            FileKind::Tfvars | FileKind::TfvarsJson => {
+                let name = f.path.file_name().map(|n| n.to_string_lossy().into_owned());
+                entry.vars.push((name.unwrap_or_default(), id, f.kind));
             }
-            Err(e) => diagnostics.push((
-                Severity::Error,
-                format!("cannot read --var-file {}: {e}", vf.display()),
-                None,
-                None,
-                None,
-            )),
         }
     }
-    cli_vars.extend(
-        options
-            .vars
-            .iter()
-            .map(|(k, v)| (k.clone(), VarInput::Raw(v.clone()))),
-    );
 
-    for m in modules.values_mut() {
-        m.finish();
-    }
-    // A directory called as a local module by another is not a root.
-    let mut called = BTreeSet::new();
-    for (dir, m) in &modules {
-        for c in &m.calls {
-            if let Some(s) = &c.source
-                && (s.starts_with("./") || s.starts_with("../"))
-            {
-                let target = normalize(&dir.join(s));
-                if &target != dir {
-                    called.insert(target);
-                }
-            }
-        }
-    }
-    let root_dirs: Vec<PathBuf> = modules
-        .keys()
-        .filter(|d| !called.contains(*d))
-        .cloned()
+    // Directories some file names as a local module source: parsed and kept for their
+    // callers, and evaluated as roots only once every call is known. Every other
+    // directory is evaluated as soon as it is parsed and its syntax tree freed, so the
+    // trees of a whole monorepo are never in memory at once.
+    let likely_modules: BTreeSet<PathBuf> = dirs
+        .par_iter()
+        .flat_map_iter(|(dir, d)| {
+            d.config
+                .iter()
+                .filter_map(|(id, _)| sources.get(*id))
+                .flat_map(|f| {
+                    likely_local_sources(&f.text)
+                        .map(|s| normalize(&dir.join(s)))
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+        })
         .collect();
+
+    let cli_vars = command_line_vars(
+        options,
+        display_base.as_deref(),
+        &mut sources,
+        &mut diagnostics,
+    );
 
     let scan_roots = paths
         .iter()
@@ -475,46 +487,69 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) 
             d.canonicalize().ok()
         })
         .collect();
+    let discovered = dirs
+        .iter()
+        .filter(|(_, d)| !d.config.is_empty())
+        .map(|(dir, d)| (dir.clone(), d.config.clone()))
+        .collect();
     let shared = Shared {
         sources: Mutex::new(sources),
-        modules: Mutex::new(modules.into_iter().map(|(d, m)| (d, Arc::new(m))).collect()),
+        modules: Mutex::new(HashMap::new()),
+        discovered,
         scan_roots,
         display_base: display_base.clone(),
         diags: Mutex::new(Vec::new()),
     };
+    let root_name = |dir: &Path| {
+        display_base
+            .as_deref()
+            .map_or_else(|| display_for(None, dir), |b| relative(dir, b))
+    };
+    let evaluate = |module: Arc<Module>, tfvars: &[(String, Vec<Attribute>)]| -> RootResult {
+        let dir = module.dir.clone();
+        let vars = root_vars(tfvars, &cli_vars);
+        let ev = Evaluator::new(&shared, module, vars, modules_json(&dir));
+        let (mut inst, diags) = ev.run();
+        inst.retain(|i| keep(&i.rtype));
+        (root_name(&dir), inst, diags)
+    };
 
-    let results: Vec<(String, Vec<eval::InstanceOut>, Vec<EvalDiag>)> = root_dirs
+    let passes: Vec<DirPass> = dirs
         .par_iter()
-        .filter_map(|dir| {
-            let module = shared.modules.lock().ok()?.get(dir)?.clone();
-            let mut vars = BTreeMap::new();
-            // Terraform's precedence: terraform.tfvars, terraform.tfvars.json, then
-            // *.auto.tfvars(.json) in lexical order, then the command line.
-            let mut files: Vec<&(String, Vec<Attribute>)> = tfvars
-                .get(dir)
-                .map(|v| v.iter().collect())
-                .unwrap_or_default();
-            files.sort_by_key(|(n, _)| (!n.starts_with("terraform.tfvars"), n.clone()));
-            for (_, attrs) in files {
-                for a in attrs {
-                    vars.insert(a.name.clone(), VarInput::Expr(a.expr.clone()));
-                }
+        .map(|(dir, d)| {
+            let tfvars = parse_tfvars(&shared, &d.vars);
+            let likely = likely_modules.contains(dir);
+            let module = if d.config.is_empty() {
+                None
+            } else {
+                module_dir(&shared, dir, likely)
+            };
+            let calls = module.as_deref().map(local_calls).unwrap_or_default();
+            let evaluated = match module {
+                Some(m) if !likely => Some(evaluate(m, &tfvars)),
+                _ => None,
+            };
+            DirPass {
+                dir: dir.clone(),
+                is_module: !d.config.is_empty(),
+                calls,
+                tfvars,
+                evaluated,
             }
-            for (k, v) in &cli_vars {
-                vars.insert(k.clone(), v.clone());
-            }
-            let root = display_base
-                .as_deref()
-                .map_or_else(|| display_for(None, dir), |b| relative(dir, b));
-            let ev = Evaluator::new(&shared, module, vars, modules_json(dir));
-            let (mut inst, diags) = ev.run();
-            inst.retain(|i| keep(&i.rtype));
-            // No module calls a root, so its syntax tree is done with: free it now rather
-            // than when every root is evaluated (the trees are ~11× the source size).
-            if let Ok(mut modules) = shared.modules.lock() {
-                modules.remove(dir);
-            }
-            Some((root, inst, diags))
+        })
+        .collect();
+
+    // A directory called as a local module by another is not a root.
+    let called: BTreeSet<PathBuf> = passes
+        .iter()
+        .flat_map(|p| p.calls.iter().filter(|c| **c != p.dir).cloned())
+        .collect();
+    let results: Vec<RootResult> = passes
+        .into_par_iter()
+        .filter(|p| p.is_module && !called.contains(&p.dir))
+        .filter_map(|p| match p.evaluated {
+            Some(r) => Some(r),
+            None => Some(evaluate(module_dir(&shared, &p.dir, true)?, &p.tfvars)),
         })
         .collect();
 
@@ -566,8 +601,14 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) 
             span,
         })
         .collect();
+    // A module parsed by two threads at once reports its syntax errors twice.
     diagnostics.sort_by(|a, b| {
-        (&a.location, a.severity, &a.message).cmp(&(&b.location, b.severity, &b.message))
+        (&a.location, a.severity, &a.message, &a.help).cmp(&(
+            &b.location,
+            b.severity,
+            &b.message,
+            &b.help,
+        ))
     });
     diagnostics.dedup_by(|a, b| a.location == b.location && a.message == b.message);
 
@@ -578,4 +619,116 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) 
         skipped: discovery.skipped,
         roots,
     }
+}
+
+/// Where a module's local calls (`./x`, `../x`) go.
+fn local_calls(module: &Module) -> Vec<PathBuf> {
+    module
+        .calls
+        .iter()
+        .filter_map(|c| c.source.as_deref())
+        .filter(|s| s.starts_with("./") || s.starts_with("../"))
+        .map(|s| normalize(&module.dir.join(s)))
+        .collect()
+}
+
+/// Parses a directory's `.tfvars` files, reporting their syntax errors.
+fn parse_tfvars(
+    shared: &Shared,
+    files: &[(String, FileId, FileKind)],
+) -> Vec<(String, Vec<Attribute>)> {
+    let texts: Vec<(String, FileId, FileKind, Arc<str>)> = match shared.sources.lock() {
+        Ok(sources) => files
+            .iter()
+            .filter_map(|(n, id, k)| Some((n.clone(), *id, *k, sources.get(*id)?.text.clone())))
+            .collect(),
+        Err(_) => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    let mut diags = Vec::new();
+    for (name, id, kind, text) in texts {
+        let (parsed, errors) = parse_text(id, kind, &text);
+        diags.extend(syntax_errors(id, errors));
+        if let Some(Parsed::Vars(attrs)) = parsed {
+            out.push((name, attrs));
+        }
+    }
+    if !diags.is_empty()
+        && let Ok(mut d) = shared.diags.lock()
+    {
+        d.extend(diags);
+    }
+    out
+}
+
+/// A root's input variables with Terraform's precedence: terraform.tfvars,
+/// terraform.tfvars.json, then *.auto.tfvars(.json) in lexical order, then the command line.
+fn root_vars(
+    tfvars: &[(String, Vec<Attribute>)],
+    cli_vars: &[(String, VarInput)],
+) -> BTreeMap<String, VarInput> {
+    let mut files: Vec<&(String, Vec<Attribute>)> = tfvars.iter().collect();
+    files.sort_by_key(|(n, _)| (!n.starts_with("terraform.tfvars"), n.clone()));
+    let mut vars = BTreeMap::new();
+    for (_, attrs) in files {
+        for a in attrs {
+            vars.insert(a.name.clone(), VarInput::Expr(a.expr.clone()));
+        }
+    }
+    for (k, v) in cli_vars {
+        vars.insert(k.clone(), v.clone());
+    }
+    vars
+}
+
+/// `--var-file` files (parsed once for every root), then `--var` values.
+fn command_line_vars(
+    options: &LoadOptions,
+    display_base: Option<&Path>,
+    sources: &mut SourceMap,
+    diagnostics: &mut Vec<RawDiag>,
+) -> Vec<(String, VarInput)> {
+    let mut cli_vars: Vec<(String, VarInput)> = Vec::new();
+    for vf in &options.var_files {
+        let name = vf.to_string_lossy();
+        let kind = if name.ends_with(".json") {
+            FileKind::TfvarsJson
+        } else {
+            FileKind::Tfvars
+        };
+        match read_text(vf) {
+            Ok(text) => {
+                let display = display_for(display_base, vf);
+                let text: Arc<str> = text.into();
+                let id = sources.add(vf.clone(), display, text.clone());
+                let (parsed, diags) = parse_text(id, kind, &text);
+                for (off, msg) in diags {
+                    diagnostics.push((
+                        Severity::Error,
+                        msg,
+                        None,
+                        Some(Span::new(id, off..off)),
+                        None,
+                    ));
+                }
+                if let Some(Parsed::Vars(attrs)) = parsed {
+                    cli_vars.extend(attrs.into_iter().map(|a| (a.name, VarInput::Expr(a.expr))));
+                }
+            }
+            Err(e) => diagnostics.push((
+                Severity::Error,
+                format!("cannot read --var-file {}: {e}", vf.display()),
+                None,
+                None,
+                None,
+            )),
+        }
+    }
+    cli_vars.extend(
+        options
+            .vars
+            .iter()
+            .map(|(k, v)| (k.clone(), VarInput::Raw(v.clone()))),
+    );
+    cli_vars
 }

@@ -70,7 +70,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// Path shown to users: relative to the scanned root, `/`-separated.
     pub display: String,
-    pub text: String,
+    /// Shared with the parser, which reads it while other files are being evaluated.
+    pub text: std::sync::Arc<str>,
     pub lines: LineIndex,
 }
 
@@ -82,7 +83,13 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
-    pub fn add(&mut self, path: PathBuf, display: String, text: String) -> FileId {
+    pub fn add(
+        &mut self,
+        path: PathBuf,
+        display: String,
+        text: impl Into<std::sync::Arc<str>>,
+    ) -> FileId {
+        let text = text.into();
         let lines = LineIndex::new(&text);
         let id = FileId(clamp(self.files.len()));
         self.by_path.entry(path.clone()).or_insert(id);

@@ -102,8 +102,12 @@ impl<'s> Context<'s> {
 pub fn span_location(sources: &SourceMap, span: Span) -> Option<Location> {
     let file = sources.get(span.file)?;
     let range = span.range();
-    let end = range.end.min(file.text.len());
+    let mut end = range.end.min(file.text.len());
     let start = range.start.min(end);
+    // A span that ends a CRLF line ends before the `\r`, as it would with LF.
+    while end > start && file.text.as_bytes().get(end - 1) == Some(&b'\r') {
+        end -= 1;
+    }
     let (line, column) = file.lines.line_col(&file.text, start);
     let (end_line, end_column) = file.lines.line_col(&file.text, end);
     Some(Location {

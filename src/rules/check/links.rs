@@ -3,7 +3,7 @@
 
 use super::context::{Context, finding};
 use crate::model::{Action, Alarm, Filter, Graph, Metric, Target, WatchedMetric};
-use crate::report::distance;
+use crate::report::distance_up_to;
 use crate::rules::{Finding, Level, Related};
 
 /// Whether a filter's events reach a human.
@@ -69,10 +69,15 @@ fn near_miss(filter: &Metric, alarm: &Metric) -> Option<String> {
             "namespace differs: the alarm uses `{ans}`, the filter publishes to `{fns}`"
         ));
     }
-    let close = distance(fname, aname) <= (fname.len().max(aname.len()) / 3).max(2)
-        || aname.ends_with(fname.as_str())
-        || fname.ends_with(aname.as_str());
-    if fns == ans && fname != aname && close {
+    if fns != ans || fname == aname {
+        return None;
+    }
+    // Every filter meets every alarm of its root, so the distance gives up early.
+    let limit = (fname.len().max(aname.len()) / 3).max(2);
+    let close = aname.ends_with(fname.as_str())
+        || fname.ends_with(aname.as_str())
+        || distance_up_to(fname, aname, limit).is_some();
+    if close {
         return Some(format!(
             "metric name differs: the alarm watches `{aname}`, the filter publishes `{fname}`"
         ));
