@@ -7,7 +7,7 @@
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 mod cli;
 
@@ -64,26 +64,27 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // A bug must never look like "no findings": report it and exit 2.
     std::panic::set_hook(Box::new(|info| {
         eprintln!(
             "internal error: trailwatch crashed ({info}); please report this with the input that caused it"
         );
     }));
-    match std::panic::catch_unwind(move || run(cli)) {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || run(cli, &matches))) {
         Ok(code) => ExitCode::from(code),
         Err(_) => ExitCode::from(2),
     }
 }
 
-fn run(cli: Cli) -> u8 {
+fn run(cli: Cli, matches: &clap::ArgMatches) -> u8 {
     match cli.command {
-        Command::Check(args) => cli::check::run(args),
+        Command::Check(args) => cli::check::run(args, matches.subcommand_matches("check")),
         Command::Pattern(command) => cli::pattern::run(command),
         Command::Rules { markdown } => cli::rules::list(markdown),
         Command::Explain { rule } => cli::rules::explain(&rule),
-        Command::Inspect(args) => cli::inspect::run(args),
+        Command::Inspect(args) => cli::inspect::run(args, matches.subcommand_matches("inspect")),
         Command::Config(ConfigCommand::Schema) => {
             let schema = trailwatch::config::schema();
             println!(

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use trailwatch::terraform::{Instance, LoadOptions, Loaded, Value, load};
+use trailwatch::terraform::{Instance, LoadOptions, Loaded, Value, VarArg, load};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -99,10 +99,10 @@ fn broken_file_does_not_stop_the_others() {
 fn cli_vars_override_tfvars() {
     let opts = LoadOptions {
         vars: vec![
-            ("log_group".into(), "cli".into()),
-            ("period".into(), "42".into()),
+            VarArg::File(fixture("tfvars_patterns/env/prod.tfvars")),
+            VarArg::Value("log_group".into(), "cli".into()),
+            VarArg::Value("period".into(), "42".into()),
         ],
-        var_files: vec![fixture("tfvars_patterns/env/prod.tfvars")],
     };
     let l = load(&[fixture("tfvars_patterns")], &opts);
     let a = instance(&l, "aws_cloudwatch_metric_alarm.from_vars[\"RootUsage\"]");

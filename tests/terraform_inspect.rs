@@ -97,3 +97,36 @@ fn missing_path_is_an_error() {
         .expect("run trailwatch");
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `--var` and `--var-file` apply in command-line order, as in Terraform: the later wins.
+#[test]
+fn var_and_var_file_apply_in_command_line_order() {
+    let period = |args: &[&str]| -> serde_json::Value {
+        let report: serde_json::Value =
+            serde_json::from_str(&inspect("tfvars_patterns", args)).expect("JSON");
+        let alarm = report["instances"]
+            .as_array()
+            .expect("instances")
+            .iter()
+            .find(|r| r["type"] == "aws_cloudwatch_metric_alarm")
+            .expect("an alarm")
+            .clone();
+        alarm["attributes"]["period"].clone()
+    };
+    assert_eq!(
+        period(&["--var", "period=1", "--var-file", "env/period.tfvars"]),
+        300
+    );
+    assert_eq!(
+        period(&["--var-file", "env/period.tfvars", "--var", "period=1"]),
+        1
+    );
+    assert_eq!(
+        period(&[
+            "--var=period=7",
+            "--var-file=env/period.tfvars",
+            "--var=period=9"
+        ]),
+        9
+    );
+}

@@ -8,7 +8,7 @@ use trailwatch::pattern::wildcard_matches;
 use trailwatch::report::{self, docs};
 use trailwatch::rules::check::CheckOptions;
 use trailwatch::rules::{Level, controls};
-use trailwatch::terraform::LoadOptions;
+use trailwatch::terraform::{LoadOptions, VarArg};
 
 use super::render::use_color;
 use super::suggest::nearest;
@@ -133,7 +133,7 @@ fn load_config(args: &CheckArgs) -> Result<Option<config::Loaded>, String> {
     path.map(|p| config::load(&p)).transpose()
 }
 
-pub fn run(args: CheckArgs) -> u8 {
+pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
     let controls = match controls() {
         Ok(c) => c,
         Err(e) => {
@@ -199,26 +199,24 @@ pub fn run(args: CheckArgs) -> u8 {
         selected.retain(|id| rules.contains(id));
     }
     selected.retain(|id| !config.disable.contains(id));
-    let mut vars = Vec::new();
-    for var in &args.vars {
-        match var.split_once('=') {
-            Some((name, value)) => vars.push((name.to_string(), value.to_string())),
-            None => return usage(&format!("--var `{var}`: expected NAME=VALUE")),
-        }
-    }
-    // Terraform's precedence: later files win, so the configuration's come first.
-    let mut var_files: Vec<PathBuf> = config
+    // Terraform's precedence: a later argument wins, so the configuration's files come first.
+    let mut vars: Vec<VarArg> = config
         .var_files
         .iter()
-        .map(|f| config_dir.as_ref().map_or(f.clone(), |d| d.join(f)))
+        .map(|f| VarArg::File(config_dir.as_ref().map_or(f.clone(), |d| d.join(f))))
         .collect();
-    var_files.extend(args.var_files.iter().cloned());
-    for file in &var_files {
-        if !file.is_file() {
+    match super::vars::ordered(matches, &args.vars, &args.var_files) {
+        Ok(given) => vars.extend(given),
+        Err(e) => return usage(&e),
+    }
+    for var in &vars {
+        if let VarArg::File(file) = var
+            && !file.is_file()
+        {
             return usage(&format!("var file {}: no such file", file.display()));
         }
     }
-    let load = LoadOptions { vars, var_files };
+    let load = LoadOptions { vars };
     let options = CheckOptions {
         selected,
         require: args.require || config.require,

@@ -54,7 +54,7 @@ pub struct InspectArgs {
     pub verbose: bool,
 }
 
-pub fn run(args: InspectArgs) -> u8 {
+pub fn run(args: InspectArgs, matches: Option<&clap::ArgMatches>) -> u8 {
     let root = args.path.clone().unwrap_or_else(|| match &args.plan {
         Some(p) => p
             .parent()
@@ -66,19 +66,12 @@ pub fn run(args: InspectArgs) -> u8 {
         eprintln!("error: {} does not exist", root.display());
         return 2;
     }
-    let mut vars = Vec::new();
-    for v in &args.vars {
-        match v.split_once('=') {
-            Some((k, val)) if !k.is_empty() => vars.push((k.to_string(), val.to_string())),
-            _ => {
-                eprintln!("error: --var {v:?} must be NAME=VALUE");
-                return 2;
-            }
+    let options = match super::vars::ordered(matches, &args.vars, &args.var_files) {
+        Ok(vars) => LoadOptions { vars },
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
         }
-    }
-    let options = LoadOptions {
-        vars,
-        var_files: args.var_files.clone(),
     };
     let loaded = match &args.plan {
         Some(plan) => load_plan(plan, Some(&root), &options),

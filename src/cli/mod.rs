@@ -7,3 +7,4 @@ mod records;
 mod render;
 pub mod rules;
 mod suggest;
+mod vars;

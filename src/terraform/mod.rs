@@ -36,10 +36,17 @@ pub use value::{Reference, ResourceObject, Str, Unknown, Value};
 /// Input variables given on the command line.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
-    /// `--var name=value`, in order.
-    pub vars: Vec<(String, String)>,
-    /// `--var-file F`, in order; applied before `vars`.
-    pub var_files: Vec<PathBuf>,
+    /// `--var` and `--var-file`, in command-line order: as in Terraform, a later one wins.
+    pub vars: Vec<VarArg>,
+}
+
+/// One `--var` or `--var-file`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VarArg {
+    /// `--var name=value`
+    Value(String, String),
+    /// `--var-file F`
+    File(PathBuf),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -681,7 +688,7 @@ fn root_vars(
     vars
 }
 
-/// `--var-file` files (parsed once for every root), then `--var` values.
+/// `--var-file` files (parsed once for every root) and `--var` values, in their order.
 fn command_line_vars(
     options: &LoadOptions,
     display_base: Option<&Path>,
@@ -689,7 +696,14 @@ fn command_line_vars(
     diagnostics: &mut Vec<RawDiag>,
 ) -> Vec<(String, VarInput)> {
     let mut cli_vars: Vec<(String, VarInput)> = Vec::new();
-    for vf in &options.var_files {
+    for arg in &options.vars {
+        let vf = match arg {
+            VarArg::Value(name, value) => {
+                cli_vars.push((name.clone(), VarInput::Raw(value.clone())));
+                continue;
+            }
+            VarArg::File(vf) => vf,
+        };
         let name = vf.to_string_lossy();
         let kind = if name.ends_with(".json") {
             FileKind::TfvarsJson
@@ -724,11 +738,5 @@ fn command_line_vars(
             )),
         }
     }
-    cli_vars.extend(
-        options
-            .vars
-            .iter()
-            .map(|(k, v)| (k.clone(), VarInput::Raw(v.clone()))),
-    );
     cli_vars
 }
