@@ -142,10 +142,7 @@ fn patterns(c: &mut Criterion) {
 }
 
 fn terraform_load(c: &mut Criterion) {
-    let options = LoadOptions {
-        vars: vec![],
-        var_files: vec![],
-    };
+    let options = LoadOptions::default();
     let mut group = c.benchmark_group("terraform_load");
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(1));
@@ -162,10 +159,7 @@ fn terraform_load(c: &mut Criterion) {
 
 fn check(c: &mut Criterion) {
     let controls = trailwatch::rules::controls().expect("rule data");
-    let load_options = LoadOptions {
-        vars: vec![],
-        var_files: vec![],
-    };
+    let load_options = LoadOptions::default();
     let options = CheckOptions {
         selected: controls.iter().map(|c| c.id.clone()).collect(),
         require: false,
