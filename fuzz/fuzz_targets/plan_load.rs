@@ -23,14 +23,7 @@ fuzz_target!(|data: &[u8]| {
     if std::fs::write(path, data).is_err() {
         return;
     }
-    let loaded = load_plan(
-        path,
-        None,
-        &LoadOptions {
-            vars: vec![],
-            var_files: vec![],
-        },
-    );
+    let loaded = load_plan(path, None, &LoadOptions::default());
     for d in &loaded.diagnostics {
         if let Some(span) = d.span {
             let _ = loaded.sources.location(span);

@@ -30,13 +30,7 @@ fuzz_target!(|data: &[u8]| {
     if std::fs::write(dir.join(name), data).is_err() {
         return;
     }
-    let loaded = load(
-        std::slice::from_ref(dir),
-        &LoadOptions {
-            vars: vec![],
-            var_files: vec![],
-        },
-    );
+    let loaded = load(std::slice::from_ref(dir), &LoadOptions::default());
     // Locations of diagnostics and instances must be computable.
     for d in &loaded.diagnostics {
         if let Some(span) = d.span {
