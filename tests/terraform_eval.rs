@@ -619,3 +619,97 @@ fn streaming_loader_finds_every_root_and_module() {
     assert_eq!(broken.len(), 1, "{:?}", l.diagnostics);
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// Override files merge as Terraform's do: after every other file, in name order (so a
+/// later override wins), attribute by attribute; nested blocks (`dynamic "x"` counting as
+/// `x`) replace all blocks of their type; locals, variables and module inputs one by one.
+#[test]
+fn override_files_merge_like_terraform() {
+    let root = temp("overrides");
+    write(
+        &root,
+        "main.tf",
+        r#"
+variable "env" {
+  default = "dev"
+}
+locals {
+  name  = "base"
+  kept  = "kept"
+}
+resource "aws_cloudtrail" "t" {
+  name           = local.name
+  s3_bucket_name = "bucket-${var.env}"
+  event_selector {
+    read_write_type = "ReadOnly"
+  }
+  dynamic "event_selector" {
+    for_each = [1]
+    content {
+      read_write_type = "WriteOnly"
+    }
+  }
+}
+module "m" {
+  source = "./m"
+  topic  = "from-main"
+}
+"#,
+    );
+    write(
+        &root,
+        "m/main.tf",
+        "variable \"topic\" {}\nresource \"aws_sns_topic\" \"t\" {\n  name = var.topic\n}\n",
+    );
+    write(
+        &root,
+        "a_override.tf",
+        "locals {\n  name = \"from-a\"\n}\nvariable \"env\" {\n  default = \"prod\"\n}\n",
+    );
+    write(
+        &root,
+        "b_override.tf",
+        r#"
+locals {
+  name = "from-b"
+}
+resource "aws_cloudtrail" "t" {
+  event_selector {
+    read_write_type = "All"
+  }
+}
+module "m" {
+  topic = "from-override"
+}
+"#,
+    );
+    write(
+        &root,
+        "override.tf.json",
+        r#"{"resource": {"aws_cloudtrail": {"t": {"is_multi_region_trail": true}}}}"#,
+    );
+    let l = load(std::slice::from_ref(&root), &LoadOptions::default());
+    let trail = instance(&l, "aws_cloudtrail.t");
+    assert_eq!(json(trail.get("name").unwrap()), "\"from-b\"");
+    assert_eq!(
+        json(trail.get("s3_bucket_name").unwrap()),
+        "\"bucket-prod\""
+    );
+    assert_eq!(json(trail.get("is_multi_region_trail").unwrap()), "true");
+    assert_eq!(
+        json(trail.get("event_selector").unwrap()),
+        r#"[{"read_write_type":"All"}]"#
+    );
+    let at = &trail.attribute_spans["name"];
+    assert_eq!(
+        l.sources.location(*at).file,
+        "main.tf",
+        "the reference to local.name is in main.tf"
+    );
+    let topic = instance(&l, "module.m.aws_sns_topic.t");
+    assert_eq!(json(topic.get("name").unwrap()), "\"from-override\"");
+    let selector = &trail.attribute_spans["event_selector[0].read_write_type"];
+    assert_eq!(l.sources.location(*selector).file, "b_override.tf");
+    assert!(l.diagnostics.is_empty(), "{:?}", l.diagnostics);
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -75,14 +75,6 @@ fn skip_file(name: &str) -> Option<&'static str> {
         Some("terraform test file")
     } else if name.starts_with('.') {
         Some("hidden file")
-    } else if name == "override.tf"
-        || name == "override.tf.json"
-        || name.ends_with("_override.tf")
-        || name.ends_with("_override.tf.json")
-    {
-        Some(
-            "override file: Terraform merges it into other blocks, which trailwatch does not model",
-        )
     } else {
         None
     }

@@ -142,11 +142,133 @@ impl Module {
         }
     }
 
+    /// Merges the top-level blocks of an override file (`override.tf`, `*_override.tf`) into
+    /// the declarations, as Terraform does after loading every other file: an attribute
+    /// replaces the one of the same name, nested blocks replace all blocks of their type,
+    /// locals merge one by one. Returns the blocks that have nothing to override.
+    pub fn add_override(&mut self, body: Body) -> Vec<(Span, String)> {
+        let mut orphans = Vec::new();
+        for block in body.blocks {
+            let span = block.span;
+            let header = std::iter::once(block.kind.clone())
+                .chain(block.labels.iter().map(|l| format!("\"{l}\"")))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let merged = match (block.kind.as_str(), block.labels.as_slice()) {
+                ("variable", [name]) => self.variables.get_mut(name).map(|v| {
+                    if let Some(a) = block.body.attr("default") {
+                        v.default = Some(a.expr.clone());
+                    }
+                    if let Some(a) = block.body.attr("type") {
+                        v.ty = Some(a.expr.clone());
+                    }
+                }),
+                ("locals", []) => {
+                    for a in block.body.attributes {
+                        match self.locals.get_mut(&a.name) {
+                            Some(local) => *local = a,
+                            None => orphans.push((
+                                a.span,
+                                format!("override of local.{} has no local value to override: Terraform rejects it", a.name),
+                            )),
+                        }
+                    }
+                    Some(())
+                }
+                ("output", [name]) => self.outputs.get_mut(name).map(|o| {
+                    if let Some(v) = block
+                        .body
+                        .attributes
+                        .into_iter()
+                        .find(|a| a.name == "value")
+                    {
+                        *o = v;
+                    }
+                }),
+                ("resource" | "data", [rtype, name]) => {
+                    let data = block.kind == "data";
+                    self.resources
+                        .iter_mut()
+                        .find(|r| r.data == data && &r.rtype == rtype && &r.name == name)
+                        .map(|r| {
+                            let mut body = block.body;
+                            if let Some(count) = take(&mut body, "count") {
+                                r.count = Some(count);
+                            }
+                            if let Some(for_each) = take(&mut body, "for_each") {
+                                r.for_each = Some(for_each);
+                            }
+                            body.attributes.retain(|a| !META.contains(&a.name.as_str()));
+                            body.blocks
+                                .retain(|b| !META_BLOCKS.contains(&b.kind.as_str()));
+                            merge_body(&mut r.body, body);
+                        })
+                }
+                ("module", [name]) => self.calls.iter_mut().find(|c| &c.name == name).map(|c| {
+                    let mut body = block.body;
+                    if let Some(source) = take(&mut body, "source") {
+                        c.source = source.as_literal_str();
+                    }
+                    if let Some(count) = take(&mut body, "count") {
+                        c.count = Some(count);
+                    }
+                    if let Some(for_each) = take(&mut body, "for_each") {
+                        c.for_each = Some(for_each);
+                    }
+                    for a in body.attributes {
+                        if META.contains(&a.name.as_str()) || a.name == "version" {
+                            continue;
+                        }
+                        match c.inputs.iter_mut().find(|i| i.name == a.name) {
+                            Some(input) => *input = a,
+                            None => c.inputs.push(a),
+                        }
+                    }
+                }),
+                // Provider, terraform and other blocks do not change what is evaluated.
+                _ => Some(()),
+            };
+            if merged.is_none() {
+                orphans.push((
+                    span,
+                    format!("override block `{header}` has no block of that name to override: Terraform rejects it"),
+                ));
+            }
+        }
+        orphans
+    }
+
     /// Sorts declarations so evaluation order does not depend on file order.
     pub fn finish(&mut self) {
         self.resources
             .sort_by(|a, b| (a.data, &a.rtype, &a.name).cmp(&(b.data, &b.rtype, &b.name)));
         self.calls.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+}
+
+/// Terraform's merge of an override body: attributes replace those of the same name; the
+/// blocks of each type the override has (`dynamic "x"` counts as `x`) replace all of theirs.
+fn merge_body(base: &mut Body, over: Body) {
+    for a in over.attributes {
+        match base.attributes.iter_mut().find(|b| b.name == a.name) {
+            Some(b) => *b = a,
+            None => base.attributes.push(a),
+        }
+    }
+    let replaced: Vec<String> = over
+        .blocks
+        .iter()
+        .map(|b| block_type(b).to_string())
+        .collect();
+    base.blocks
+        .retain(|b| !replaced.iter().any(|t| t == block_type(b)));
+    base.blocks.extend(over.blocks);
+}
+
+fn block_type(block: &super::ast::Block) -> &str {
+    match (block.kind.as_str(), block.labels.first()) {
+        ("dynamic", Some(label)) => label,
+        (kind, _) => kind,
     }
 }
 

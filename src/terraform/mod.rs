@@ -250,28 +250,57 @@ pub(crate) fn module_dir(shared: &Shared, dir: &Path, cache: bool) -> Option<Arc
     if let Some(m) = shared.modules.lock().ok()?.get(dir) {
         return Some(m.clone());
     }
-    let files: Vec<(FileId, FileKind, Arc<str>)> = match shared.discovered.get(dir) {
+    let files: Vec<ModuleFile> = match shared.discovered.get(dir) {
         Some(files) => {
             let sources = shared.sources.lock().ok()?;
             files
                 .iter()
-                .filter_map(|&(id, kind)| Some((id, kind, sources.get(id)?.text.clone())))
+                .filter_map(|&(id, kind)| {
+                    let file = sources.get(id)?;
+                    let name = file.path.file_name()?.to_str()?;
+                    Some(ModuleFile {
+                        id,
+                        kind,
+                        text: file.text.clone(),
+                        is_override: is_override(name),
+                    })
+                })
                 .collect()
         }
         None => undiscovered_config_files(shared, dir)?,
     };
     // In parallel too: one directory may hold most of a repository.
-    let parsed: Vec<(FileId, ParsedFile)> = files
+    let parsed: Vec<(FileId, ParsedFile, bool)> = files
         .par_iter()
-        .map(|(file, kind, text)| (*file, parse_text(*file, *kind, text)))
+        .map(|f| (f.id, parse_text(f.id, f.kind, &f.text), f.is_override))
         .collect();
     let mut module = Module::new(dir.to_path_buf());
     let mut diags = Vec::new();
-    for (file, (parsed, errors)) in parsed {
+    let mut overrides = Vec::new();
+    for (file, (parsed, errors), over) in parsed {
         diags.extend(syntax_errors(file, errors));
-        if let Some(Parsed::Config(body)) = parsed {
-            module.add_file(file, body);
+        match parsed {
+            Some(Parsed::Config(body)) if over => overrides.push(body),
+            Some(Parsed::Config(body)) => module.add_file(file, body),
+            _ => {}
         }
+        if over {
+            module.files.push(file);
+        }
+    }
+    // Terraform merges override files last, in name order (the files are sorted by name).
+    for body in overrides {
+        diags.extend(
+            module
+                .add_override(body)
+                .into_iter()
+                .map(|(span, message)| EvalDiag {
+                    severity: Severity::Error,
+                    message,
+                    help: Some("declare the block in a normal file, or remove the override".into()),
+                    span: Some(span),
+                }),
+        );
     }
     module.finish();
     if let Ok(mut d) = shared.diags.lock() {
@@ -294,11 +323,25 @@ fn syntax_errors(file: FileId, errors: Vec<(usize, String)>) -> impl Iterator<It
     })
 }
 
+/// One configuration file of a module directory, read.
+struct ModuleFile {
+    id: FileId,
+    kind: FileKind,
+    text: Arc<str>,
+    is_override: bool,
+}
+
+/// `override.tf`, `x_override.tf` and their `.tf.json` forms.
+fn is_override(name: &str) -> bool {
+    let stem = name
+        .strip_suffix(".tf.json")
+        .or_else(|| name.strip_suffix(".tf"))
+        .unwrap_or(name);
+    stem == "override" || stem.ends_with("_override")
+}
+
 /// The configuration files of a directory discovery did not cover, sorted by name.
-fn undiscovered_config_files(
-    shared: &Shared,
-    dir: &Path,
-) -> Option<Vec<(FileId, FileKind, Arc<str>)>> {
+fn undiscovered_config_files(shared: &Shared, dir: &Path) -> Option<Vec<ModuleFile>> {
     let mut names: Vec<(String, FileKind)> = std::fs::read_dir(dir)
         .ok()?
         .filter_map(|e| e.ok())
@@ -307,8 +350,7 @@ fn undiscovered_config_files(
             let n = e.file_name().to_str()?.to_string();
             let k = discover::classify(&n)?;
             let config = matches!(k, FileKind::Hcl | FileKind::Json);
-            let overrides = n.ends_with("override.tf") || n.ends_with("override.tf.json");
-            (config && !overrides && !n.starts_with('.')).then_some((n, k))
+            (config && !n.starts_with('.')).then_some((n, k))
         })
         .collect();
     if names.is_empty() {
@@ -319,8 +361,13 @@ fn undiscovered_config_files(
         names
             .into_iter()
             .filter_map(|(n, kind)| {
-                let (id, text) = read_source(shared, &dir.join(n))?;
-                Some((id, kind, text))
+                let (id, text) = read_source(shared, &dir.join(&n))?;
+                Some(ModuleFile {
+                    id,
+                    kind,
+                    text,
+                    is_override: is_override(&n),
+                })
             })
             .collect(),
     )
