@@ -118,7 +118,12 @@ pub fn check(
         .map(|(_, f)| (f.display.as_str(), &*f.text))
         .collect();
     let known = crate::report::docs::rule_ids(controls);
-    let problems = crate::rules::suppress::apply(&files, &mut findings, &known);
+    let not_run: Vec<String> = controls
+        .iter()
+        .filter(|c| !options.selected.contains(&c.id))
+        .map(|c| c.id.clone())
+        .collect();
+    let problems = crate::rules::suppress::apply(&files, &mut findings, &known, &not_run);
     findings.extend(problems);
     crate::rules::finding::sort(&mut findings);
     let cited: std::collections::HashSet<&str> = findings

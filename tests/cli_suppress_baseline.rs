@@ -133,6 +133,39 @@ fn suppression_without_reason_unknown_rule_or_unused_is_a_warning() {
     }
 }
 
+/// `--rule X` still shows broken suppressions (they concern every rule), but a suppression
+/// of a rule this run did not check is not "suppressing nothing".
+#[test]
+fn rule_selection_keeps_broken_suppressions_and_skips_unchecked_rules() {
+    let invalid = |directive: &str, rule: &str| -> Vec<String> {
+        let dir = project(|t| t.replace(FILTER, &format!("{directive}\n{FILTER}")));
+        let (_, found) = findings(dir.path(), &["--rule", rule]);
+        found
+            .iter()
+            .filter(|f| f["rule"] == "invalid-suppression")
+            .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let no_reason = invalid(
+        "# trailwatch:ignore[iam-policy-changes]",
+        "root-account-usage",
+    );
+    assert!(
+        no_reason.iter().any(|m| m.contains("has no reason")),
+        "{no_reason:?}"
+    );
+    let unchecked = "# trailwatch:ignore[root-account-usage] reason: not here";
+    assert_eq!(
+        invalid(unchecked, "iam-policy-changes"),
+        Vec::<String>::new()
+    );
+    let checked = invalid(unchecked, "root-account-usage");
+    assert!(
+        checked.iter().any(|m| m.contains("suppresses nothing")),
+        "{checked:?}"
+    );
+}
+
 #[test]
 fn baseline_keeps_known_findings_quiet_and_new_ones_loud() {
     let dir = project(|t| t);

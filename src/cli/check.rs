@@ -238,7 +238,9 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         .unwrap_or_else(|| PathBuf::from("."));
     report.findings.retain(|f| {
         let named = |id: &String| f.rule == *id || f.control.as_ref() == Some(id);
-        (rules.is_empty() || rules.iter().any(named))
+        // Syntax errors and broken suppressions concern every rule: `--rule` keeps them.
+        let always = f.rule == "terraform-syntax" || f.rule == "invalid-suppression";
+        (rules.is_empty() || always || rules.iter().any(named))
             && !config.disable.iter().any(named)
             && !excluded(f, &config.exclude, config_dir.as_deref(), &scan_root)
     });

@@ -33,10 +33,14 @@ static DIRECTIVE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 
 /// Applies the directives found in `files` (display path, text) to `findings`, and
 /// returns the findings about the directives themselves.
+///
+/// `not_run` are the rules this run did not check (`--rule`, `disable`): a suppression
+/// naming only those is not reported as suppressing nothing.
 pub fn apply(
     files: &[(&str, &str)],
     findings: &mut [Finding],
     known_rules: &[String],
+    not_run: &[String],
 ) -> Vec<Finding> {
     let mut directives = Vec::new();
     for (path, text) in files {
@@ -88,7 +92,7 @@ pub fn apply(
                 "has no reason; write `reason: …` after the rule list so reviewers know why"
                     .to_string(),
             )
-        } else if !d.used {
+        } else if !d.used && d.rules.iter().any(|r| !not_run.contains(r)) {
             Some(
                 "suppresses nothing: no finding of these rules is on the lines it covers"
                     .to_string(),
