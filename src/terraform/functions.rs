@@ -629,7 +629,7 @@ fn call_unchecked(name: &str, args: &[Value]) -> R {
         "yamldecode" => {
             arity(name, args, 1, 1)?;
             let s = to_str(&args[0])?;
-            serde_yaml::from_str::<serde_json::Value>(&s.text)
+            serde_norway::from_str::<serde_json::Value>(&s.text)
                 .map(|j| Value::from_json(&j))
                 .or_else(|e| err(format!("yamldecode(): {e}")))
         }
@@ -1184,6 +1184,15 @@ mod tests {
             ok("jsondecode", &[s(r#"{"a":[1,"x"]}"#)]),
             m(&[("a", l(&[n(1.0), s("x")]))])
         );
+        assert_eq!(
+            ok("yamldecode", &[s("a: [1, x]\nb: |\n  line\nc: true\n")]),
+            m(&[
+                ("a", l(&[n(1.0), s("x")])),
+                ("b", s("line\n")),
+                ("c", Value::Bool(true))
+            ])
+        );
+        assert!(call("yamldecode", &[s("a: [")]).is_err());
         fails("jsondecode", &[s("{")]);
         assert_eq!(
             ok("yamldecode", &[s("events:\n  - A\n  - B\n")]),
