@@ -258,3 +258,42 @@ fn a_file_in_a_child_module_is_checked_through_its_calling_root() {
     assert_eq!(report["controls"]["organizations-changes"], "pass");
     assert_eq!(report["controls"]["config-changes"], "pass");
 }
+
+/// Missing controls at one place are one diagnostic in the human output (listing each
+/// control, warnings marked) and one result each in JSON.
+#[test]
+fn missing_controls_are_grouped_in_human_output_only() {
+    let fixture = "testdata/check/typo-event-name";
+    let json = trailwatch(&["check", fixture, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON report");
+    let missing = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["defect"] == "control-missing")
+        .count();
+    assert_eq!(missing, 15, "{}", json.stdout);
+    let human = trailwatch(&["check", fixture]).stdout;
+    assert_eq!(human.matches("control missing").count(), 1, "{human}");
+    assert!(human.contains("covers these 15 controls"), "{human}");
+    assert!(human.contains("- (warning) `mfa-deactivation`"), "{human}");
+    assert!(
+        human.contains("- `vpc-changes`: no alarm fires for CreateVpc"),
+        "{human}"
+    );
+    // The counts are still per finding.
+    let count = |level: &str| {
+        report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["level"] == level)
+            .count()
+    };
+    let counts = format!(
+        "{} error(s), {} warning(s)",
+        count("error"),
+        count("warning")
+    );
+    assert!(human.contains(&counts), "{counts}\n{human}");
+}

@@ -1,5 +1,5 @@
-//! Human output: one miette report per finding with the source snippet, then a summary
-//! of each control and the counts.
+//! Human output: one miette report per finding with the source snippet (missing controls
+//! at one place grouped into one), then a summary of each control and the counts.
 
 use std::fmt::{self, Write};
 
@@ -114,10 +114,19 @@ pub fn render(report: &Report, options: &Options) -> String {
         .with_links(false)
         .with_width(100);
     let mut out = String::new();
-    for finding in report.active() {
-        if options.quiet && finding.level == Level::Note {
-            continue;
-        }
+    let shown: Vec<&Finding> = report
+        .active()
+        .filter(|f| !(options.quiet && f.level == Level::Note))
+        .collect();
+    for group in group_missing_controls(&shown) {
+        let grouped;
+        let finding = match group.as_slice() {
+            [one] => *one,
+            many => {
+                grouped = group_missing(many);
+                &grouped
+            }
+        };
         let source = finding.location.as_ref().and_then(|l| {
             report
                 .sources
@@ -143,6 +152,65 @@ pub fn render(report: &Report, options: &Options) -> String {
         out.push_str(&summary(report));
     }
     out
+}
+
+/// Missing controls reported at the same place become one diagnostic in the human output,
+/// where the first of them is, so a partial setup is not a page of identical snippets
+/// (JSON and SARIF keep one result each).
+fn group_missing_controls<'a>(findings: &[&'a Finding]) -> Vec<Vec<&'a Finding>> {
+    let mut groups: Vec<Vec<&Finding>> = Vec::new();
+    let mut at_place: Vec<(Option<&crate::rules::Location>, usize)> = Vec::new();
+    for f in findings {
+        if f.defect == "control-missing" {
+            if let Some((_, i)) = at_place.iter().find(|(l, _)| *l == f.location.as_ref()) {
+                groups[*i].push(f);
+                continue;
+            }
+            at_place.push((f.location.as_ref(), groups.len()));
+        }
+        groups.push(vec![f]);
+    }
+    groups
+}
+
+const MISSING_PREFIX: &str = "no metric filter on the CloudTrail log group covers ";
+
+fn group_missing(findings: &[&Finding]) -> Finding {
+    let level = findings
+        .iter()
+        .map(|f| f.level)
+        .max()
+        .unwrap_or(Level::Error);
+    let mut lines: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            let text = f.message.strip_prefix(MISSING_PREFIX).unwrap_or(&f.message);
+            if f.level == level {
+                format!("- {text}")
+            } else {
+                format!("- ({}) {text}", f.level.as_str())
+            }
+        })
+        .collect();
+    lines.push("`trailwatch explain <control>` shows the filter, alarm and topic to add".into());
+    let mut grouped = findings[0].clone();
+    grouped.rule = grouped.defect.clone();
+    grouped.level = level;
+    grouped.message = if findings
+        .iter()
+        .all(|f| f.message.starts_with(MISSING_PREFIX))
+    {
+        format!(
+            "no metric filter on the CloudTrail log group covers these {} controls",
+            findings.len()
+        )
+    } else {
+        format!("{} controls are missing", findings.len())
+    };
+    grouped.help = Some(lines.join("\n"));
+    grouped.fix = None;
+    grouped.related.clear();
+    grouped
 }
 
 fn summary(report: &Report) -> String {
