@@ -447,7 +447,7 @@ struct DirFiles {
 /// its evaluation as a root if it was evaluated then.
 struct DirPass {
     dir: PathBuf,
-    is_module: bool,
+    has_config: bool,
     calls: Vec<PathBuf>,
     tfvars: Vec<(String, Vec<Attribute>)>,
     evaluated: Option<RootResult>,
@@ -585,7 +585,7 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) 
             };
             DirPass {
                 dir: dir.clone(),
-                is_module: !d.config.is_empty(),
+                has_config: !d.config.is_empty(),
                 calls,
                 tfvars,
                 evaluated,
@@ -600,7 +600,7 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) 
         .collect();
     let results: Vec<RootResult> = passes
         .into_par_iter()
-        .filter(|p| p.is_module && !called.contains(&p.dir))
+        .filter(|p| p.has_config && !called.contains(&p.dir))
         .filter_map(|p| match p.evaluated {
             Some(r) => Some(r),
             None => Some(evaluate(module_dir(&shared, &p.dir, true)?, &p.tfvars)),
