@@ -713,3 +713,43 @@ module "m" {
     assert!(l.diagnostics.is_empty(), "{:?}", l.diagnostics);
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// What Terraform rejects in override files is reported where it is: a block with nothing to
+/// override, and `depends_on` in a resource override (the rest of the override still merges).
+#[test]
+fn override_errors_are_reported() {
+    let root = temp("override-errors");
+    write(
+        &root,
+        "main.tf",
+        "resource \"aws_sns_topic\" \"t\" {\n  name = \"base\"\n}\n",
+    );
+    write(
+        &root,
+        "override.tf",
+        "resource \"aws_sns_topic\" \"t\" {\n  name       = \"over\"\n  depends_on = []\n}\nlocals {\n  nothing = 1\n}\n",
+    );
+    let l = load(std::slice::from_ref(&root), &LoadOptions::default());
+    assert_eq!(
+        json(instance(&l, "aws_sns_topic.t").get("name").unwrap()),
+        "\"over\""
+    );
+    let errors: Vec<(usize, &str)> = l
+        .diagnostics
+        .iter()
+        .filter_map(|d| Some((d.location.as_ref()?.line, d.message.as_str())))
+        .collect();
+    assert!(
+        errors
+            .iter()
+            .any(|(line, m)| *line == 3 && m.contains("depends_on")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|(line, m)| *line == 6 && m.contains("local.nothing")),
+        "{errors:?}"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}

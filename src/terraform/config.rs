@@ -145,11 +145,21 @@ impl Module {
     /// Merges the top-level blocks of an override file (`override.tf`, `*_override.tf`) into
     /// the declarations, as Terraform does after loading every other file: an attribute
     /// replaces the one of the same name, nested blocks replace all blocks of their type,
-    /// locals merge one by one. Returns the blocks that have nothing to override.
+    /// locals merge one by one. Returns what Terraform rejects: blocks that have nothing to
+    /// override, and `depends_on` in a resource, data or output override.
     pub fn add_override(&mut self, body: Body) -> Vec<(Span, String)> {
         let mut orphans = Vec::new();
         for block in body.blocks {
             let span = block.span;
+            if matches!(block.kind.as_str(), "resource" | "data" | "output")
+                && let Some(a) = block.body.attr("depends_on")
+            {
+                orphans.push((
+                    a.span,
+                    "`depends_on` may not be used in an override block: Terraform rejects it"
+                        .into(),
+                ));
+            }
             let header = std::iter::once(block.kind.clone())
                 .chain(block.labels.iter().map(|l| format!("\"{l}\"")))
                 .collect::<Vec<_>>()
