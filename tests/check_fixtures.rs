@@ -39,6 +39,13 @@ fn fixtures() -> Vec<PathBuf> {
     dirs
 }
 
+fn fixture_name(dir: &Path) -> String {
+    dir.file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
 fn run(dir: &Path, format: &str) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_trailwatch"))
         .args(["check", "--format", format])
@@ -59,11 +66,7 @@ fn every_fixture_reports_what_it_expects() {
     let all = fixtures();
     assert!(all.len() >= 10, "fixtures are missing");
     for dir in &all {
-        let name = dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_string();
+        let name = fixture_name(dir);
         let text =
             std::fs::read_to_string(dir.join("expected.toml")).expect("expected.toml is readable");
         let expected: Expected =
@@ -121,12 +124,87 @@ fn every_fixture_reports_what_it_expects() {
 #[test]
 fn every_fixture_matches_its_snapshot() {
     for dir in fixtures() {
-        let name = dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_string();
+        let name = fixture_name(&dir);
         let (_, human) = run(&dir, "human");
         insta::assert_snapshot!(name, human);
     }
+}
+
+/// Copies a fixture tree (files and directories) into `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk the fixture");
+        let target = to.join(entry.path().strip_prefix(from).expect("inside the fixture"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("create a directory");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy a file");
+        }
+    }
+}
+
+/// The byte offset of a 1-based line and character column in `text`.
+fn offset(text: &str, line: u64, column: u64) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1) as usize)
+        .map(str::len)
+        .sum();
+    let rest = &text[start..];
+    rest.char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map_or(text.len(), |(i, _)| start + i)
+}
+
+/// Every fix a fixture's findings offer, applied to a copy of the fixture, leaves valid
+/// Terraform and removes the finding it is for: a fix is a promise.
+#[test]
+fn every_fix_applies_and_removes_its_finding() {
+    let mut failures = Vec::new();
+    let mut applied = 0;
+    for dir in fixtures() {
+        let name = fixture_name(&dir);
+        let (_, json) = run(&dir, "json");
+        let report: serde_json::Value = serde_json::from_str(&json).expect("JSON report");
+        for f in report["findings"].as_array().cloned().unwrap_or_default() {
+            let fix = &f["fix"];
+            if fix.is_null() {
+                continue;
+            }
+            let copy = tempfile::tempdir().expect("temp dir");
+            copy_tree(&dir, copy.path());
+            let at = &fix["location"];
+            let path = copy.path().join(at["path"].as_str().expect("fix path"));
+            let text = std::fs::read_to_string(&path).expect("fixed file");
+            let start = offset(
+                &text,
+                at["line"].as_u64().unwrap_or(0),
+                at["column"].as_u64().unwrap_or(0),
+            );
+            let end = offset(
+                &text,
+                at["end_line"].as_u64().unwrap_or(0),
+                at["end_column"].as_u64().unwrap_or(0),
+            );
+            let replacement = fix["replacement"].as_str().expect("replacement");
+            let fixed = format!("{}{replacement}{}", &text[..start], &text[end..]);
+            std::fs::write(&path, fixed).expect("write the fix");
+            applied += 1;
+            let (_, after) = run(copy.path(), "json");
+            let after: serde_json::Value = serde_json::from_str(&after).expect("JSON report");
+            for g in after["findings"].as_array().cloned().unwrap_or_default() {
+                let same = g["rule"] == f["rule"]
+                    && g["defect"] == f["defect"]
+                    && g["resource"] == f["resource"];
+                if g["rule"] == "terraform-syntax" || same {
+                    failures.push(format!(
+                        "{name}: after the fix {:?}: {} / {}: {}",
+                        fix["description"], g["rule"], g["defect"], g["message"]
+                    ));
+                }
+            }
+        }
+    }
+    assert!(applied >= 5, "only {applied} fixes in the fixtures");
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }

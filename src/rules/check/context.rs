@@ -87,11 +87,23 @@ impl<'s> Context<'s> {
             (Some((file, start)), Some((last_file, last)))
                 if file == last_file && last >= start =>
             {
-                let width = text.text[range.end.saturating_sub(1).max(range.start)..]
-                    .chars()
-                    .next()
-                    .map_or(1, char::len_utf8);
-                self.location(Span::new(file, start..last + width))
+                // The last character may be written as an escape (`\"` in an HCL or JSON
+                // string): the range ends where the next character's source begins, or, at
+                // the end of the string, after the escape.
+                let next = text
+                    .source_of(range.end)
+                    .filter(|(f, n)| *f == file && *n > last && *n - last <= 6)
+                    .map(|(_, n)| n);
+                let source = self.sources.get(file).map_or("", |f| &f.text);
+                let width = match source.get(last..).map(|s| s.as_bytes()) {
+                    Some([b'\\', b'u', ..]) => 6,
+                    Some([b'\\', _, ..]) => 2,
+                    _ => text.text[range.end.saturating_sub(1).max(range.start)..]
+                        .chars()
+                        .next()
+                        .map_or(1, char::len_utf8),
+                };
+                self.location(Span::new(file, start..next.unwrap_or(last + width)))
             }
             _ => self.attribute(instance, path),
         }

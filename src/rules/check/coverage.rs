@@ -541,15 +541,25 @@ fn control_missing(
     f
 }
 
-/// Replaces the whole `pattern` attribute with `pattern` (as a heredoc, so quotes need
-/// no escaping).
+/// Replaces the whole `pattern` attribute with `pattern`: a heredoc in HCL (quotes need no
+/// escaping), a JSON string in `.tf.json`. Only for a filter of the root module without
+/// `count`/`for_each`, whose expression no other instance shares.
 fn pattern_fix(ctx: &Context, filter: &Filter, pattern: &str, description: &str) -> Option<Fix> {
-    let location = ctx.attribute(filter.instance, "pattern")?;
-    filter.instance.attribute_spans.get("pattern")?;
+    let instance = filter.instance;
+    if instance.key.is_some() || !instance.module.is_empty() {
+        return None;
+    }
+    instance.attribute_spans.get("pattern")?;
+    let location = ctx.attribute(instance, "pattern")?;
+    let replacement = if location.path.ends_with(".json") {
+        serde_json::Value::String(pattern.to_string()).to_string()
+    } else {
+        format!("<<-PATTERN\n    {pattern}\n  PATTERN")
+    };
     Some(Fix {
         description: description.to_string(),
         location,
-        replacement: format!("<<-PATTERN\n    {pattern}\n  PATTERN"),
+        replacement,
     })
 }
 
@@ -636,10 +646,25 @@ fn misses_events(
             .clone()
             .filter(|_| p.text.source_of(span.start).is_some())
         {
+            // Quote the name as the source quotes it: inside an HCL or JSON string the
+            // pattern's quotes are written `\"`, and a bare name needs none.
+            let sources = ctx.sources;
+            let source = p
+                .text
+                .source_of(span.start)
+                .and_then(|(file, at)| sources.get(file)?.text.get(at..))
+                .unwrap_or("");
+            let replacement = if source.starts_with("\\\"") {
+                format!("\\\"{near}\\\"")
+            } else if source.starts_with('"') {
+                format!("\"{near}\"")
+            } else {
+                near.clone()
+            };
             f.fix = Some(Fix {
                 description: format!("correct the event name to `{near}`"),
                 location,
-                replacement: format!("\"{near}\""),
+                replacement,
             });
         }
     } else if let Some(d) = lint {
