@@ -297,3 +297,38 @@ fn missing_controls_are_grouped_in_human_output_only() {
     );
     assert!(human.contains(&counts), "{counts}\n{human}");
 }
+
+/// An alarm value written literally gets a fix; one set through a variable does not (the
+/// variable may be set elsewhere, and is better fixed there), but is still reported.
+#[test]
+fn alarm_fixes_only_for_literal_values() {
+    let source = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/check/alarm-threshold/main.tf"),
+    )
+    .expect("fixture");
+    let fix_of = |text: &str| -> (bool, serde_json::Value) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("main.tf"), text).expect("write");
+        let dir_arg = dir.path().to_string_lossy().into_owned();
+        let run = trailwatch(&["check", &dir_arg, "--format", "json"]);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON report");
+        let finding = report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["defect"] == "alarm-cannot-fire")
+            .cloned();
+        (
+            finding.is_some(),
+            finding.map_or(serde_json::Value::Null, |f| f["fix"].clone()),
+        )
+    };
+    let (found, fix) = fix_of(&source);
+    assert!(found);
+    assert_eq!(fix["replacement"], "1", "{fix}");
+    let through_variable = source.replace("threshold           = 5", "threshold           = var.t")
+        + "\nvariable \"t\" {\n  default = 5\n}\n";
+    let (found, fix) = fix_of(&through_variable);
+    assert!(found, "still reported");
+    assert!(fix.is_null(), "{fix}");
+}

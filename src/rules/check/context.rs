@@ -51,6 +51,39 @@ impl<'s> Context<'s> {
         span_location(self.sources, span)
     }
 
+    /// A fix replacing the value of attribute `path` with `replacement`, when that value is a
+    /// literal (number, bool or plain string) written in this block of the root module and
+    /// not shared by `count`/`for_each` instances: a variable or a module input is better
+    /// fixed where it is set, which the author knows and trailwatch may not.
+    pub fn literal_fix(
+        &self,
+        instance: &Instance,
+        path: &str,
+        replacement: &str,
+        description: String,
+    ) -> Option<crate::rules::Fix> {
+        if instance.key.is_some() || !instance.module.is_empty() {
+            return None;
+        }
+        let span = instance.attribute_spans.get(path)?;
+        let source = self.sources.get(span.file)?.text.get(span.range())?;
+        let quoted = source.len() >= 2
+            && source.starts_with('"')
+            && source.ends_with('"')
+            && !source[1..source.len() - 1].contains(['"', '$', '%', '\\']);
+        let number = source.starts_with(|c: char| c.is_ascii_digit() || c == '-')
+            && source.parse::<f64>().is_ok();
+        let literal = quoted || number || matches!(source, "true" | "false");
+        if !literal {
+            return None;
+        }
+        Some(crate::rules::Fix {
+            description,
+            location: self.location(*span)?,
+            replacement: replacement.to_string(),
+        })
+    }
+
     /// The block's first line (`resource "aws_x" "y" {`), for findings about a missing
     /// attribute: pointing at the whole block would underline dozens of lines.
     pub fn block_head(&self, instance: &Instance) -> Option<Location> {

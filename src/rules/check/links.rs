@@ -274,7 +274,8 @@ fn cannot_fire(
     } else {
         "statistic".to_string()
     };
-    let problem = |path: &str, message: String, help: &str| {
+    // `fix`: the value to write at `path` instead, when one value alone repairs the alarm.
+    let problem = |path: &str, message: String, help: &str, fix: Option<String>| {
         let mut f = finding(
             "",
             "alarm-cannot-fire",
@@ -284,6 +285,8 @@ fn cannot_fire(
         );
         f.location = ctx.attribute(instance, path);
         f.help = Some(help.to_string());
+        f.fix = fix
+            .and_then(|value| ctx.literal_fix(instance, path, &value, format!("change `{path}`")));
         Some(f)
     };
     let diluted = filter.default_value.is_some() && matches!(stat, Some("Average" | "Minimum"));
@@ -296,6 +299,7 @@ fn cannot_fire(
                 stat.unwrap_or_default()
             ),
             "use `statistic = \"Sum\"`",
+            Some("\"Sum\"".to_string()),
         );
     }
     let observed = match stat {
@@ -313,10 +317,18 @@ fn cannot_fire(
             _ => None,
         };
         if fires == Some(false) {
-            let path = if comparison.starts_with("Less") {
-                "comparison_operator"
+            let (path, fix) = if comparison.starts_with("Less") {
+                let operator = (threshold <= observed)
+                    .then(|| "\"GreaterThanOrEqualToThreshold\"".to_string());
+                ("comparison_operator", operator)
             } else {
-                "threshold"
+                // The largest threshold one event still reaches.
+                let reachable = if comparison == "GreaterThanThreshold" {
+                    (observed > 0.0).then_some(0.0)
+                } else {
+                    Some(observed)
+                };
+                ("threshold", reachable.map(|t| t.to_string()))
             };
             return problem(
                 path,
@@ -325,6 +337,7 @@ fn cannot_fire(
                     instance.address
                 ),
                 "use `threshold = 1` with `comparison_operator = \"GreaterThanOrEqualToThreshold\"`",
+                fix,
             );
         }
     }
@@ -343,6 +356,7 @@ fn cannot_fire(
                 instance.address
             ),
             "use `evaluation_periods = 1` (or `datapoints_to_alarm = 1`)",
+            Some("1".to_string()),
         );
     }
     let period = watched.period.or(alarm.period);
@@ -358,6 +372,7 @@ fn cannot_fire(
                 instance.address
             ),
             "use `period = 300`",
+            Some("300".to_string()),
         )?;
         f.level = Level::Warning;
         return Some(f);
