@@ -92,6 +92,15 @@ enum Notify {
     Broken(Box<Finding>),
 }
 
+impl Notify {
+    fn with_fix(mut self, fix: Option<crate::rules::Fix>) -> Notify {
+        if let Notify::Broken(f) = &mut self {
+            f.fix = fix;
+        }
+        self
+    }
+}
+
 /// Whether an alarm's actions reach a subscribed SNS topic. Topic defects are reported
 /// once, under their own rule ids.
 fn notify(alarm: &Alarm, graph: &Graph, ctx: &mut Context, subscribed: &[String]) -> Notify {
@@ -117,7 +126,13 @@ fn notify(alarm: &Alarm, graph: &Graph, ctx: &mut Context, subscribed: &[String]
                 instance.address
             ),
             "remove `actions_enabled = false`",
-        );
+        )
+        .with_fix(ctx.literal_fix(
+            instance,
+            "actions_enabled",
+            "true",
+            "change `actions_enabled`".into(),
+        ));
     }
     if let Some(reason) = &alarm.actions_unknown {
         let mut note = finding(
@@ -407,6 +422,12 @@ pub fn analyze(graph: &Graph, ctx: &mut Context, subscribed: &[String]) -> Vec<F
             );
             f.location = ctx.attribute(instance, "metric_transformation[0].value");
             f.help = Some("use `value = \"1\"`".to_string());
+            f.fix = ctx.literal_fix(
+                instance,
+                "metric_transformation[0].value",
+                "\"1\"",
+                "change the metric value".into(),
+            );
             problems.push(f);
             links.push(FilterLink {
                 state,
