@@ -160,10 +160,6 @@ impl Module {
                         .into(),
                 ));
             }
-            let header = std::iter::once(block.kind.clone())
-                .chain(block.labels.iter().map(|l| format!("\"{l}\"")))
-                .collect::<Vec<_>>()
-                .join(" ");
             let merged = match (block.kind.as_str(), block.labels.as_slice()) {
                 ("variable", [name]) => self.variables.get_mut(name).map(|v| {
                     if let Some(a) = block.body.attr("default") {
@@ -202,12 +198,7 @@ impl Module {
                         .find(|r| r.data == data && &r.rtype == rtype && &r.name == name)
                         .map(|r| {
                             let mut body = block.body;
-                            if let Some(count) = take(&mut body, "count") {
-                                r.count = Some(count);
-                            }
-                            if let Some(for_each) = take(&mut body, "for_each") {
-                                r.for_each = Some(for_each);
-                            }
+                            override_expansion(&mut body, &mut r.count, &mut r.for_each);
                             body.attributes.retain(|a| !META.contains(&a.name.as_str()));
                             body.blocks
                                 .retain(|b| !META_BLOCKS.contains(&b.kind.as_str()));
@@ -219,26 +210,19 @@ impl Module {
                     if let Some(source) = take(&mut body, "source") {
                         c.source = source.as_literal_str();
                     }
-                    if let Some(count) = take(&mut body, "count") {
-                        c.count = Some(count);
-                    }
-                    if let Some(for_each) = take(&mut body, "for_each") {
-                        c.for_each = Some(for_each);
-                    }
-                    for a in body.attributes {
-                        if META.contains(&a.name.as_str()) || a.name == "version" {
-                            continue;
-                        }
-                        match c.inputs.iter_mut().find(|i| i.name == a.name) {
-                            Some(input) => *input = a,
-                            None => c.inputs.push(a),
-                        }
-                    }
+                    override_expansion(&mut body, &mut c.count, &mut c.for_each);
+                    body.attributes
+                        .retain(|a| !META.contains(&a.name.as_str()) && a.name != "version");
+                    merge_attributes(&mut c.inputs, body.attributes);
                 }),
                 // Provider, terraform and other blocks do not change what is evaluated.
                 _ => Some(()),
             };
             if merged.is_none() {
+                let header = std::iter::once(block.kind.clone())
+                    .chain(block.labels.iter().map(|l| format!("\"{l}\"")))
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 orphans.push((
                     span,
                     format!("override block `{header}` has no block of that name to override: Terraform rejects it"),
@@ -259,12 +243,7 @@ impl Module {
 /// Terraform's merge of an override body: attributes replace those of the same name; the
 /// blocks of each type the override has (`dynamic "x"` counts as `x`) replace all of theirs.
 fn merge_body(base: &mut Body, over: Body) {
-    for a in over.attributes {
-        match base.attributes.iter_mut().find(|b| b.name == a.name) {
-            Some(b) => *b = a,
-            None => base.attributes.push(a),
-        }
-    }
+    merge_attributes(&mut base.attributes, over.attributes);
     let replaced: Vec<String> = over
         .blocks
         .iter()
@@ -273,6 +252,26 @@ fn merge_body(base: &mut Body, over: Body) {
     base.blocks
         .retain(|b| !replaced.iter().any(|t| t == block_type(b)));
     base.blocks.extend(over.blocks);
+}
+
+/// Each attribute of `over` replaces the one of the same name in `base`, or is added.
+fn merge_attributes(base: &mut Vec<Attribute>, over: Vec<Attribute>) {
+    for a in over {
+        match base.iter_mut().find(|b| b.name == a.name) {
+            Some(b) => *b = a,
+            None => base.push(a),
+        }
+    }
+}
+
+/// An override's `count` and `for_each` replace the original's.
+fn override_expansion(body: &mut Body, count: &mut Option<Expr>, for_each: &mut Option<Expr>) {
+    if let Some(c) = take(body, "count") {
+        *count = Some(c);
+    }
+    if let Some(f) = take(body, "for_each") {
+        *for_each = Some(f);
+    }
 }
 
 fn block_type(block: &super::ast::Block) -> &str {

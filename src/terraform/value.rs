@@ -303,35 +303,26 @@ impl Value {
                 }
                 total
             }
-            Value::Map(m) => {
-                let mut total = ITEM;
-                for (k, v) in m {
-                    total = total
-                        .saturating_add(k.len())
-                        .saturating_add(v.size_up_to(limit.saturating_sub(total)));
-                    if total > limit {
-                        break;
-                    }
-                }
-                total
-            }
-            Value::Resource(r) => {
-                let mut total = ITEM + r.address.len();
-                for (k, v) in &r.attributes {
-                    total = total
-                        .saturating_add(k.len())
-                        .saturating_add(v.size_up_to(limit.saturating_sub(total)));
-                    if total > limit {
-                        break;
-                    }
-                }
-                total
-            }
+            Value::Map(m) => entries_size_up_to(ITEM, m, limit),
+            Value::Resource(r) => entries_size_up_to(ITEM + r.address.len(), &r.attributes, limit),
             Value::Unknown(u) => ITEM + u.reason.len() + ITEM * u.derived_from.len(),
             Value::Reference(r) => ITEM + r.address.len() + r.attribute.len(),
             Value::Null | Value::Bool(_) | Value::Number(_) => ITEM,
         }
     }
+}
+
+/// [`Value::size_up_to`] of a map's entries, on top of `total`.
+fn entries_size_up_to(mut total: usize, entries: &BTreeMap<String, Value>, limit: usize) -> usize {
+    for (k, v) in entries {
+        total = total
+            .saturating_add(k.len())
+            .saturating_add(v.size_up_to(limit.saturating_sub(total)));
+        if total > limit {
+            break;
+        }
+    }
+    total
 }
 
 impl Str {

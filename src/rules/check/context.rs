@@ -62,7 +62,7 @@ impl<'s> Context<'s> {
         replacement: &str,
         description: String,
     ) -> Option<crate::rules::Fix> {
-        if instance.key.is_some() || !instance.module.is_empty() {
+        if !rewrites_only_itself(instance) {
             return None;
         }
         let span = instance.attribute_spans.get(path)?;
@@ -141,6 +141,12 @@ impl<'s> Context<'s> {
             _ => self.attribute(instance, path),
         }
     }
+}
+
+/// Whether rewriting an expression of this instance's block changes this instance only: a
+/// root-module resource without `count`/`for_each` (a module's block serves every caller).
+pub fn rewrites_only_itself(instance: &Instance) -> bool {
+    instance.key.is_none() && instance.module.is_empty()
 }
 
 /// The location of a source span: display path, byte range, lines and columns.

@@ -546,7 +546,7 @@ fn control_missing(
 /// `count`/`for_each`, whose expression no other instance shares.
 fn pattern_fix(ctx: &Context, filter: &Filter, pattern: &str, description: &str) -> Option<Fix> {
     let instance = filter.instance;
-    if instance.key.is_some() || !instance.module.is_empty() {
+    if !super::context::rewrites_only_itself(instance) {
         return None;
     }
     instance.attribute_spans.get("pattern")?;
