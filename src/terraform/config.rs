@@ -59,6 +59,11 @@ pub struct Module {
     pub calls: Vec<ModuleCall>,
 }
 
+/// A module source that is a local path: Terraform's rule is a leading `./` or `../`.
+pub fn is_local_source(source: &str) -> bool {
+    source.starts_with("./") || source.starts_with("../")
+}
+
 /// Meta-arguments of resource and module blocks that are not attributes of the object.
 const META: &[&str] = &["count", "for_each", "depends_on", "provider", "providers"];
 const META_BLOCKS: &[&str] = &["lifecycle", "provisioner", "connection"];

@@ -539,7 +539,7 @@ impl<'a> Evaluator<'a> {
         let Some(source) = &call.source else {
             return Err(format!("module \"{}\" has no literal source", call.name));
         };
-        let dir = if source.starts_with("./") || source.starts_with("../") {
+        let dir = if super::config::is_local_source(source) {
             normalize(&mi.module.dir.join(source))
         } else {
             let mut key = mi.names.clone();

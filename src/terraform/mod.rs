@@ -385,7 +385,7 @@ fn likely_local_sources(text: &str) -> impl Iterator<Item = &str> {
             .trim_start_matches([' ', '\t']);
         let rest = rest.strip_prefix('=').or_else(|| rest.strip_prefix(':'))?;
         let rest = rest.trim_start_matches([' ', '\t']).strip_prefix('"')?;
-        if !(rest.starts_with("./") || rest.starts_with("../")) {
+        if !config::is_local_source(rest) {
             return None;
         }
         rest.get(..rest.find('"')?)
@@ -681,7 +681,7 @@ fn local_calls(module: &Module) -> Vec<PathBuf> {
         .calls
         .iter()
         .filter_map(|c| c.source.as_deref())
-        .filter(|s| s.starts_with("./") || s.starts_with("../"))
+        .filter(|s| config::is_local_source(s))
         .map(|s| normalize(&module.dir.join(s)))
         .collect()
 }
