@@ -92,10 +92,6 @@ fn syntax_errors_exit_2_and_point_at_the_character() {
 
 #[test]
 fn lints_exit_1_with_their_code() {
-    let long = format!(
-        "{{ {} }}",
-        vec!["$.eventName = \"CreateUser\""; 40].join(" || ")
-    );
     for (name, pattern, code) in [
         (
             "selector-case",
@@ -123,16 +119,15 @@ fn lints_exit_1_with_their_code() {
             "ne-on-optional-field",
         ),
         (
-            "too-many-regexes",
-            "{ $.a = %a% || $.b = %b% || $.c = %c% }".to_string(),
-            "too-many-regexes",
-        ),
-        (
             "ignored-optional",
             "?ERROR ?WARN REQUEST".to_string(),
             "ignored-optional-term",
         ),
-        ("too-long", long, "too-long"),
+        (
+            "inner-wildcard",
+            r#"{ $.eventName = "Put*Policy" }"#.to_string(),
+            "inner-wildcard",
+        ),
     ] {
         let run = check(&pattern);
         assert_eq!(run.code, 1, "{name}: {}", run.stdout);
@@ -143,6 +138,64 @@ fn lints_exit_1_with_their_code() {
         );
         insta::assert_snapshot!(format!("lint-{name}"), run.stdout);
     }
+}
+
+/// Patterns CloudWatch refuses although they parse: PutMetricFilter fails, so they exit 2
+/// like syntax errors and say that `terraform apply` fails.
+#[test]
+fn documented_limits_are_refusals_that_exit_2() {
+    let long = format!(
+        "{{ {} }}",
+        vec!["$.eventName = \"CreateUser\""; 40].join(" || ")
+    );
+    for (name, pattern, code) in [
+        (
+            "too-many-regexes",
+            "{ $.a = %a% || $.b = %b% || $.c = %c% }".to_string(),
+            "too-many-regexes",
+        ),
+        ("too-long", long, "too-long"),
+        (
+            "too-many-wildcard-selectors",
+            "{ $.a[*] = 1 || $.b[*] = 1 || $.c[*] = 1 || $.d[*] = 1 }".to_string(),
+            "too-many-wildcard-selectors",
+        ),
+        (
+            "needs-quotes",
+            "{ $.userIdentity.arn = arn:aws:iam::1:user/a@b }".to_string(),
+            "needs-quotes",
+        ),
+    ] {
+        let run = check(&pattern);
+        assert_eq!(run.code, 2, "{name}: {}", run.stdout);
+        assert!(
+            run.stdout.contains(&format!("pattern::{code}")),
+            "{name}: {}",
+            run.stdout
+        );
+        assert!(run.stdout.contains("`terraform apply` fails"), "{name}");
+        insta::assert_snapshot!(format!("refused-{name}"), run.stdout);
+    }
+}
+
+#[test]
+fn test_refuses_a_refused_pattern() {
+    let run = trailwatch(
+        &[
+            "pattern",
+            "test",
+            "{ $.a = %a% || $.b = %b% || $.eventName = %Console% }",
+            "testdata/cloudtrail/console-logins.jsonl",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout.contains("pattern::too-many-regexes"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("records matched"), "{}", run.stdout);
 }
 
 #[test]

@@ -878,8 +878,8 @@ fn check_long_filter() -> Checked {
     check(dir.path(), &[])
 }
 
-/// A pattern over CloudWatch's 1,024-character limit: `pattern check` flags it `too-long`
-/// (exit 1).
+/// A pattern over CloudWatch's 1,024-character limit: `pattern check` refuses it
+/// `too-long` (exit 2).
 #[test]
 fn pattern_longer_than_1024_characters_pattern_check() {
     let dir = tree();
@@ -889,7 +889,7 @@ fn pattern_longer_than_1024_characters_pattern_check() {
         dir.path(),
         &["pattern", "check", "--format", "json", &pattern],
     );
-    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stdout.contains("too-long"), "{}", run.stdout);
 }
 

@@ -214,6 +214,14 @@ fn flatten(pattern: &Pattern) -> Pattern {
                 .collect(),
             span: d.span,
         }),
+        // Quoted blank terms alone are the documentation's "match everything" pattern.
+        Pattern::Terms(terms)
+            if terms
+                .iter()
+                .all(|t| t.kind == TermKind::Required && t.text.is_blank()) =>
+        {
+            Pattern::MatchAll
+        }
         other => other.clone(),
     }
 }

@@ -13,7 +13,8 @@ use super::{records, render};
 pub enum PatternCommand {
     /// Parse and lint a pattern; print its diagnostics and canonical form.
     ///
-    /// Exit status: 0 valid, 1 lint findings (errors or warnings), 2 syntax error.
+    /// Exit status: 0 valid, 1 lint findings (errors or warnings), 2 CloudWatch refuses
+    /// the pattern (a syntax error or a documented limit).
     Check {
         /// The filter pattern text, or `-` to read it from standard input.
         pattern: String,
@@ -24,7 +25,7 @@ pub enum PatternCommand {
     ///
     /// FILE holds a record, a JSON array of records, a CloudTrail log file
     /// ({"Records": [...]}) or JSON lines. Exit status: 0 whether or not records matched,
-    /// 2 on a syntax error or an unreadable file.
+    /// 2 when CloudWatch refuses the pattern or a file or record cannot be read.
     Test {
         /// The filter pattern text, or `-` to read it from standard input.
         pattern: String,
@@ -91,7 +92,7 @@ fn check(text: &str, format: Format) -> u8 {
 }
 
 fn exit_code(analysis: &Analysis) -> u8 {
-    if analysis.has_syntax_error() {
+    if analysis.refusal().is_some() {
         2
     } else if analysis.worst() >= Some(Severity::Warning) {
         1
@@ -108,13 +109,15 @@ fn print_human(text: &str, analysis: &Analysis) {
             render::pattern_diagnostic(diagnostic, SOURCE_NAME, text, color)
         );
     }
-    match &analysis.pattern {
-        Some(pattern) => {
-            let kind = kind_name(pattern);
-            println!("{kind} pattern; canonical form:");
-            println!("{}", print(pattern));
-        }
-        None => println!("syntax error: CloudWatch would reject this pattern"),
+    if analysis.refusal().is_some() {
+        println!(
+            "CloudWatch refuses this pattern: PutMetricFilter fails, so `terraform apply` fails"
+        );
+    }
+    if let Some(pattern) = &analysis.pattern {
+        let kind = kind_name(pattern);
+        println!("{kind} pattern; canonical form:");
+        println!("{}", print(pattern));
     }
 }
 
@@ -133,6 +136,7 @@ fn diagnostic_json(text: &str, d: &PatternDiagnostic) -> serde_json::Value {
     json!({
         "code": d.code,
         "severity": d.severity.as_str(),
+        "refused": d.refused,
         "message": d.message,
         "start": d.span.start,
         "end": d.span.end,
@@ -154,7 +158,7 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 
 fn print_json(text: &str, analysis: &Analysis) {
     let out = json!({
-        "valid": !analysis.has_syntax_error(),
+        "valid": analysis.refusal().is_none(),
         "kind": analysis.pattern.as_ref().map(kind_name),
         "canonical": analysis.pattern.as_ref().map(print),
         "diagnostics": analysis.diagnostics.iter().map(|d| diagnostic_json(text, d)).collect::<Vec<_>>(),
@@ -164,7 +168,11 @@ fn print_json(text: &str, analysis: &Analysis) {
 
 fn test(text: &str, files: &[PathBuf], raw_text: bool, format: Format) -> u8 {
     let analysis = analyze(text);
-    let Some(pattern) = &analysis.pattern else {
+    let pattern = analysis
+        .pattern
+        .as_ref()
+        .filter(|_| analysis.refusal().is_none());
+    let Some(pattern) = pattern else {
         if format == Format::Human {
             print_human(text, &analysis);
         } else {

@@ -62,6 +62,14 @@ pub enum TermText {
     Regex(String),
 }
 
+impl TermText {
+    /// A quoted term of spaces only (`" "`, `""`): the documentation's way to match
+    /// every event, so it is present in every message.
+    pub fn is_blank(&self) -> bool {
+        matches!(self, TermText::Literal { text, .. } if text.trim().is_empty())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct JsonPattern {
     pub expr: Expr,

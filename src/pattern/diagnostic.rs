@@ -34,6 +34,9 @@ pub struct PatternDiagnostic {
     pub help: Option<String>,
     /// A corrected pattern, when one is known.
     pub fix: Option<String>,
+    /// CloudWatch refuses the pattern (PutMetricFilter fails, so `terraform apply`
+    /// fails): a syntax error, or a limit the documentation states.
+    pub refused: bool,
 }
 
 impl PatternDiagnostic {
@@ -46,6 +49,15 @@ impl PatternDiagnostic {
             label: String::new(),
             help: None,
             fix: None,
+            refused: false,
+        }
+    }
+
+    /// A pattern CloudWatch refuses to store: always an error.
+    pub fn refusal(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+        PatternDiagnostic {
+            refused: true,
+            ..Self::error(code, span, message)
         }
     }
 

@@ -79,6 +79,9 @@ fn terms_match(terms: &[Term], message: &str) -> bool {
 }
 
 fn term_present(text: &TermText, message: &str) -> bool {
+    if text.is_blank() {
+        return true;
+    }
     match text {
         TermText::Literal { text, .. } => message.contains(text.as_str()),
         TermText::Regex(source) => regex::is_match(source, message),
@@ -139,8 +142,8 @@ fn compare_json(op: Op, value: &Value, field: &Json) -> bool {
 /// A string field (or a space-delimited field's text).
 fn compare_text(op: Op, value: &Value, text: &str) -> bool {
     match (op, value) {
-        (Op::Eq, Value::Str { text: pattern, .. }) => wildcard::matches(pattern, text),
-        (Op::Ne, Value::Str { text: pattern, .. }) => !wildcard::matches(pattern, text),
+        (Op::Eq, Value::Str { text: pattern, .. }) => wildcard::value(pattern, text),
+        (Op::Ne, Value::Str { text: pattern, .. }) => !wildcard::value(pattern, text),
         (Op::Eq, Value::Regex { source, .. }) => regex_search(source, text),
         (Op::Ne, Value::Regex { source, .. }) => !regex_search(source, text),
         // A number never equals a string (documentation is silent; we type strictly, so

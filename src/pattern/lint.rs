@@ -25,6 +25,13 @@ impl Analysis {
         self.pattern.is_none()
     }
 
+    /// The first reason CloudWatch refuses the pattern, if it does: a syntax error or
+    /// a documented limit. A refused metric filter is never created (`terraform apply`
+    /// fails), so it catches nothing.
+    pub fn refusal(&self) -> Option<&PatternDiagnostic> {
+        self.diagnostics.iter().find(|d| d.refused)
+    }
+
     /// The worst severity among the diagnostics.
     pub fn worst(&self) -> Option<Severity> {
         self.diagnostics.iter().map(|d| d.severity).max()
@@ -40,7 +47,7 @@ pub fn analyze(text: &str) -> Analysis {
             .nth(MAX_PATTERN_CHARS)
             .map_or(text.len(), |(i, _)| i);
         diagnostics.push(
-            PatternDiagnostic::error(
+            PatternDiagnostic::refusal(
                 "too-long",
                 Span::new(cut, cut + text[cut..].chars().next().map_or(0, char::len_utf8)),
                 format!("pattern is {chars} characters long; CloudWatch accepts at most {MAX_PATTERN_CHARS}"),
@@ -201,23 +208,27 @@ fn lint_wildcard_selectors(expr: &Expr, out: &mut Vec<PatternDiagnostic>) {
             .count();
         if count > 1 {
             out.push(
-                PatternDiagnostic::error(
+                PatternDiagnostic::refusal(
                     "too-many-wildcard-selectors",
                     cmp.selector.span,
                     "CloudWatch accepts one wildcard (`[*]` or `.*`) per selector",
                 )
-                .with_label("more than one wildcard"),
+                .with_label("more than one wildcard")
+                .with_help("name all but one level of the path, e.g. `$.resources[*].ARN`"),
             );
         }
         total += count;
         if count > 0 && total > 3 && total - count <= 3 {
             out.push(
-                PatternDiagnostic::error(
+                PatternDiagnostic::refusal(
                     "too-many-wildcard-selectors",
                     cmp.selector.span,
                     "CloudWatch accepts at most three wildcard selectors in one pattern",
                 )
-                .with_label("one too many"),
+                .with_label("one too many")
+                .with_help(
+                    "split the pattern into several metric filters that publish the same metric",
+                ),
             );
         }
     });
@@ -274,14 +285,23 @@ fn lint_comparison(cmp: &Comparison, out: &mut Vec<PatternDiagnostic>) {
     if let Value::Str { text, span } = value
         && text.trim_matches('*').contains('*')
     {
+        let core = text.trim_matches('*');
+        let anchor_start = if text.starts_with('*') { "" } else { "^" };
+        let anchor_end = if text.ends_with('*') { "" } else { "$" };
+        let inner = core
+            .replace('.', "\\.")
+            .split('*')
+            .collect::<Vec<_>>()
+            .join(".*");
+        let regex_fix = format!("{anchor_start}{inner}{anchor_end}");
         out.push(
-            PatternDiagnostic::note(
+            PatternDiagnostic::warning(
                 "inner-wildcard",
                 *span,
-                "a `*` inside a value: older CloudWatch documentation says only a leading or trailing `*` is a wildcard",
+                format!("a `*` inside a value is a literal character in CloudWatch (only a leading or trailing `*` is a wildcard), so this matches only text containing `{core}` itself"),
             )
-            .with_label("may be matched literally")
-            .with_help("trailwatch treats it as a wildcard; to be safe, list the values or use `%regex%`"),
+            .with_label("literal `*`")
+            .with_help(format!("list the values joined with `||`, or use a regular expression such as `%{regex_fix}%`")),
         );
     }
     if BOOLEAN_FIELDS.contains(&path.as_str()) && matches!(op, Op::Eq | Op::Ne) {
@@ -368,7 +388,7 @@ fn lint_logic(expr: &Expr, out: &mut Vec<PatternDiagnostic>) {
 
 fn is_exact(value: &Value) -> bool {
     match value {
-        Value::Str { text, .. } => !text.contains('*'),
+        Value::Str { text, .. } => !text.starts_with('*') && !text.ends_with('*'),
         Value::Number { .. } => true,
         Value::Regex { .. } => false,
     }
@@ -507,7 +527,7 @@ fn lint_regex_count(pattern: &Pattern, out: &mut Vec<PatternDiagnostic>) {
     }
     if let Some(third) = spans.get(MAX_REGEXES) {
         out.push(
-            PatternDiagnostic::error(
+            PatternDiagnostic::refusal(
                 "too-many-regexes",
                 *third,
                 format!(

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::ast::{Comparison, Expr, Field, Pattern, Step, Term, TermKind, TermText, Test, Value};
-use super::parse::{is_name_char, terms_is_bare};
+use super::parse::{is_name_char, quote, terms_is_bare};
 
 pub fn print(pattern: &Pattern) -> String {
     let mut out = String::new();
@@ -69,14 +69,7 @@ fn print_term(out: &mut String, term: &Term) {
 }
 
 fn push_quoted(out: &mut String, text: &str) {
-    out.push('"');
-    for c in text.chars() {
-        if matches!(c, '"' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('"');
+    out.push_str(&quote(text));
 }
 
 /// `json` selects `$.a.b` selectors; space-delimited conditions use bare field names.

@@ -49,7 +49,7 @@ pub fn check_subset(body: &str, offset: usize) -> Result<(), PatternDiagnostic> 
                     "CloudWatch supports letters, digits, `:_#=@/;,-` and the operators `^$?[]{}|\\*+.`"
                 }
             };
-            return Err(PatternDiagnostic::error(
+            return Err(PatternDiagnostic::refusal(
                 "syntax",
                 span,
                 format!("`{c}` is not supported in a CloudWatch regular expression"),
@@ -59,7 +59,7 @@ pub fn check_subset(body: &str, offset: usize) -> Result<(), PatternDiagnostic> 
         }
     }
     if let Err(err) = compile(body) {
-        return Err(PatternDiagnostic::error(
+        return Err(PatternDiagnostic::refusal(
             "syntax",
             Span::new(offset, offset + body.len()),
             format!(

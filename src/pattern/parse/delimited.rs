@@ -13,7 +13,7 @@ pub fn parse(cursor: &mut Cursor) -> Result<DelimitedPattern, PatternDiagnostic>
     let open = cursor.here();
     cursor.bump();
     let mut fields = Vec::new();
-    loop {
+    'fields: loop {
         cursor.skip_ws();
         if cursor.at_end() {
             return Err(
@@ -27,6 +27,22 @@ pub fn parse(cursor: &mut Cursor) -> Result<DelimitedPattern, PatternDiagnostic>
         match cursor.peek() {
             Some(',') => {
                 cursor.bump();
+                cursor.skip_ws();
+                // An empty slot is an unnamed field: the 2018–2020 documentation's
+                // `[..., request=*.html*, status_code=4*,]` extracts a seventh field
+                // `$7` through its trailing comma.
+                while let Some(next @ (',' | ']')) = cursor.peek() {
+                    fields.push(Field::Named {
+                        name: String::new(),
+                        condition: None,
+                        span: cursor.span_from(cursor.pos()),
+                    });
+                    cursor.bump();
+                    if next == ']' {
+                        break 'fields;
+                    }
+                    cursor.skip_ws();
+                }
             }
             Some(']') => {
                 cursor.bump();

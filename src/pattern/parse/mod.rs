@@ -8,12 +8,13 @@ mod json;
 mod terms;
 mod value;
 
-use super::ast::{Pattern, Span};
+use super::ast::{Pattern, Span, Term, TermKind};
 use super::diagnostic::PatternDiagnostic;
 use cursor::Cursor;
 pub use json::is_name_char;
 pub use terms::is_bare_term_char as terms_is_bare;
 pub use value::parse_number as number;
+pub use value::quote;
 
 /// Parenthesis nesting allowed before we refuse (protects the stack on hostile input;
 /// CloudWatch's own 1,024-character limit keeps real patterns far below it).
@@ -27,11 +28,24 @@ pub fn parse(text: &str) -> Result<Pattern, PatternDiagnostic> {
         None => Ok(Pattern::MatchAll),
         Some('{') => json::parse(&mut cursor).map(Pattern::Json),
         Some('[') => delimited::parse(&mut cursor).map(Pattern::Delimited),
-        Some(_) => terms::parse(&mut cursor).map(Pattern::Terms),
+        Some(_) => terms::parse(&mut cursor).map(|terms| {
+            // The documentation's "match everything" pattern is `" "` (`""` in 2018–2020):
+            // quoted blank terms alone are the empty pattern.
+            if terms.iter().all(is_blank_required) {
+                Pattern::MatchAll
+            } else {
+                Pattern::Terms(terms)
+            }
+        }),
     }
 }
 
-/// A syntax error at `span`.
+/// A required quoted term with nothing but spaces in it.
+fn is_blank_required(term: &Term) -> bool {
+    term.kind == TermKind::Required && term.text.is_blank()
+}
+
+/// A syntax error at `span`: CloudWatch refuses the pattern.
 fn syntax(span: Span, message: impl Into<String>) -> PatternDiagnostic {
-    PatternDiagnostic::error("syntax", span, message)
+    PatternDiagnostic::refusal("syntax", span, message)
 }

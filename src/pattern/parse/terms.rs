@@ -7,9 +7,10 @@ use crate::pattern::ast::{Term, TermKind, TermText};
 use crate::pattern::diagnostic::PatternDiagnostic;
 
 /// Characters a term may contain without quotes. The documentation says terms with
-/// characters other than letters, digits and `_` must be quoted.
+/// characters other than letters, digits and `_` must be quoted, and the 2018–2020 pages
+/// name Unicode among them, so letters and digits are ASCII ones.
 pub fn is_bare_term_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    c.is_ascii_alphanumeric() || c == '_'
 }
 
 pub fn parse(cursor: &mut Cursor) -> Result<Vec<Term>, PatternDiagnostic> {

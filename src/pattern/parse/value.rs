@@ -40,6 +40,9 @@ pub fn parse_value(
                         .with_label("here")
                         .with_help("put the whole value in double quotes"));
                     }
+                    Some(c) if must_quote(c) => {
+                        return Err(unquoted(cursor, start, c, &is_stop));
+                    }
                     _ => {
                         cursor.bump();
                     }
@@ -72,9 +75,62 @@ pub fn parse_value(
     }
 }
 
-/// A number as CloudWatch writes them: optional sign, digits, fraction, exponent.
+/// Characters an unquoted value may not contain. The 2018–2020 documentation: "Strings
+/// that have unicode and other characters such as '@,' '$,' '\\,' etc. must be enclosed in
+/// double quotes to be valid". Its own examples leave `.`, `*`, `-` and `:` unquoted
+/// (`123.123.*`, `kms.amazonaws.com`), so only the named characters and non-ASCII ones
+/// are refused; the "etc." is not guessed at.
+fn must_quote(c: char) -> bool {
+    matches!(c, '@' | '$' | '\\') || !c.is_ascii()
+}
+
+/// The refusal for an unquoted value holding a character that must be quoted, with the
+/// pattern rewritten to quote that value.
+fn unquoted(
+    cursor: &Cursor,
+    start: usize,
+    c: char,
+    is_stop: &impl Fn(&Cursor) -> bool,
+) -> PatternDiagnostic {
+    let at = cursor.here();
+    let mut end = Cursor::new(cursor.src());
+    end.reset(cursor.pos());
+    while !end.at_end() && !is_stop(&end) && !end.peek().is_some_and(char::is_whitespace) {
+        end.bump();
+    }
+    let src = cursor.src();
+    let value = &src[start..end.pos()];
+    let fixed = format!("{}{}{}", &src[..start], quote(value), &src[end.pos()..]);
+    PatternDiagnostic::refusal(
+        "needs-quotes",
+        at,
+        format!(
+            "`{}` in an unquoted value: CloudWatch accepts it only inside double quotes",
+            c.escape_debug()
+        ),
+    )
+    .with_label("must be quoted")
+    .with_help(format!("quote the value: {}", quote(value)))
+    .with_fix(fixed)
+}
+
+/// `text` in double quotes, with `"` and `\` escaped.
+pub fn quote(text: &str) -> String {
+    let mut out = String::from('"');
+    for c in text.chars() {
+        if matches!(c, '"' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// A number as CloudWatch writes them: an optional `+` or `-` sign (the documentation's
+/// `{ $.latency > +1000 }`), digits, fraction, exponent.
 pub fn parse_number(text: &str) -> Option<f64> {
-    let body = text.strip_prefix('-').unwrap_or(text);
+    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
     let mut chars = body.chars().peekable();
     let mut digits = 0;
     while chars.next_if(char::is_ascii_digit).is_some() {

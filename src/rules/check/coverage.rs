@@ -27,23 +27,10 @@ struct Parsed {
 }
 
 /// Why PutMetricFilter would refuse this pattern, if it would: a syntax error, or a
-/// limit (length, regex count, wildcard selectors). A refused filter catches nothing.
+/// documented limit (length, regex count, wildcard selectors, unquoted characters). A
+/// refused filter is never created, so `terraform apply` fails and it catches nothing.
 fn rejection(analysis: &Analysis) -> Option<&crate::pattern::PatternDiagnostic> {
-    const LIMITS: [&str; 3] = [
-        "too-long",
-        "too-many-regexes",
-        "too-many-wildcard-selectors",
-    ];
-    if analysis.pattern.is_none() {
-        return analysis
-            .diagnostics
-            .iter()
-            .find(|d| d.severity == Severity::Error);
-    }
-    analysis
-        .diagnostics
-        .iter()
-        .find(|d| LIMITS.contains(&d.code))
+    analysis.refusal()
 }
 
 /// One distinct pattern text: its analysis, and which required events of each selected
@@ -437,7 +424,7 @@ fn diagnose(
                 "pattern-syntax",
                 Level::Error,
                 format!(
-                    "CloudWatch rejects the pattern of filter `{}`: {}",
+                    "CloudWatch refuses the pattern of filter `{}`, so `terraform apply` will fail: {}",
                     filter.instance.address, d.message
                 ),
                 Some(filter.instance),
