@@ -9,6 +9,24 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
+// Every subcommand prints through `cli::output`, so a write error is an error, never a
+// panic. Defined before `mod cli` so that they shadow the standard macros in every module.
+macro_rules! print {
+    ($($arg:tt)*) => { $crate::cli::output::print(format_args!($($arg)*)) };
+}
+macro_rules! println {
+    () => { $crate::cli::output::print(format_args!("\n")) };
+    ($($arg:tt)*) => {
+        $crate::cli::output::print(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+macro_rules! eprintln {
+    () => { $crate::cli::output::eprint(format_args!("\n")) };
+    ($($arg:tt)*) => {
+        $crate::cli::output::eprint(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod cli;
 
 #[global_allocator]
@@ -73,7 +91,7 @@ fn main() -> ExitCode {
         );
     }));
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || run(cli, &matches))) {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => ExitCode::from(cli::output::finish(code)),
         Err(_) => ExitCode::from(2),
     }
 }
@@ -95,7 +113,9 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> u8 {
         }
         Command::Completions { shell } => {
             let mut command = Cli::command();
-            clap_complete::generate(shell, &mut command, "trailwatch", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "trailwatch", &mut script);
+            cli::output::print_bytes(&script);
             0
         }
     }

@@ -38,15 +38,23 @@ struct Run {
 /// (an allocation failure aborts), an "internal error" (a panic), an exit status other than
 /// 0, 1 or 2, or (Linux) a peak RSS over [`MAX_RSS_KB`].
 fn trailwatch(cwd: &Path, args: &[&str]) -> Run {
+    trailwatch_to(cwd, args, None)
+}
+
+/// [`trailwatch`] with standard output going to `stdout` (a full device, a closed pipe)
+/// instead of a file the test reads.
+fn trailwatch_to(cwd: &Path, args: &[&str], stdout: Option<Stdio>) -> Run {
     let out = tempfile::tempdir().expect("temp dir");
     let stdout_path = out.path().join("stdout");
     let stderr_path = out.path().join("stderr");
+    let stdout =
+        stdout.unwrap_or_else(|| fs::File::create(&stdout_path).expect("stdout file").into());
     let mut child = Command::new(env!("CARGO_BIN_EXE_trailwatch"))
         .args(args)
         .current_dir(cwd)
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
-        .stdout(fs::File::create(&stdout_path).expect("stdout file"))
+        .stdout(stdout)
         .stderr(fs::File::create(&stderr_path).expect("stderr file"))
         .spawn()
         .expect("the trailwatch binary runs");
@@ -70,8 +78,16 @@ fn trailwatch(cwd: &Path, args: &[&str]) -> Run {
         stdout: String::from_utf8_lossy(&fs::read(&stdout_path).unwrap_or_default()).into_owned(),
         stderr: String::from_utf8_lossy(&fs::read(&stderr_path).unwrap_or_default()).into_owned(),
     };
+    // SIGPIPE is how a writer learns its reader has gone (`| head`): the one signal allowed.
+    #[cfg(unix)]
+    let closed_pipe = {
+        use std::os::unix::process::ExitStatusExt;
+        status.signal() == Some(13)
+    };
+    #[cfg(not(unix))]
+    let closed_pipe = false;
     assert!(
-        status.code().is_some(),
+        status.code().is_some() || closed_pipe,
         "trailwatch {args:?} was killed by a signal (a crash or an allocation failure): {status:?}\n{}",
         run.stderr
     );
@@ -81,7 +97,7 @@ fn trailwatch(cwd: &Path, args: &[&str]) -> Run {
         run.stderr
     );
     assert!(
-        (0..=2).contains(&run.code),
+        (0..=2).contains(&run.code) || closed_pipe,
         "trailwatch {args:?} exited {}:\n{}",
         run.code,
         run.stderr
@@ -1010,4 +1026,75 @@ fn plan_wrong_format_version_is_reported() {
     write(dir.path(), "shape.json", "[1, 2, 3]");
     let c = plan_check(dir.path(), "shape.json");
     assert_reported(&c, "shape.json", None, "plan");
+}
+
+// ---- output errors -----------------------------------------------------------------------
+
+/// One invocation of every subcommand that prints to standard output, run in [`tree`].
+const PRINTING: &[&[&str]] = &[
+    &["check", "."],
+    &["check", ".", "--format", "json"],
+    &["check", ".", "--format", "sarif"],
+    &["check", ".", "--format", "github"],
+    &["inspect", ".", "--all"],
+    &["inspect", ".", "--format", "json"],
+    &["rules"],
+    &["rules", "--markdown"],
+    &["explain", "iam-policy-changes"],
+    &["config", "schema"],
+    &["completions", "bash"],
+    &["pattern", "check", "{ $.eventName = \"x\" }"],
+    &[
+        "pattern",
+        "check",
+        "{ $.eventName = \"x\" }",
+        "--format",
+        "json",
+    ],
+    &["pattern", "test", "{ $.eventName = \"x\" }", "records.json"],
+];
+
+/// Standard output on a full device (`> /dev/full`): every subcommand says it cannot write
+/// and exits 2 (before, each panicked with "internal error").
+#[cfg(target_os = "linux")]
+#[test]
+fn output_to_a_full_device_is_an_error() {
+    let dir = tree();
+    write(dir.path(), "records.json", "{\"eventName\": \"x\"}\n");
+    for args in PRINTING {
+        let full = fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let run = trailwatch_to(dir.path(), args, Some(full.into()));
+        assert_eq!(
+            run.code, 2,
+            "trailwatch {args:?} > /dev/full:\n{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("cannot write to standard output"),
+            "trailwatch {args:?} > /dev/full:\n{}",
+            run.stderr
+        );
+    }
+}
+
+/// A reader that stops at once (`| head -c0`): no message, no crash, whatever the
+/// subcommand (killed by SIGPIPE or ending with its own status).
+#[cfg(unix)]
+#[test]
+fn closed_pipe_stays_quiet() {
+    let dir = tree();
+    write(dir.path(), "records.json", "{\"eventName\": \"x\"}\n");
+    for args in PRINTING {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let run = trailwatch_to(dir.path(), args, Some(writer.into()));
+        assert!(
+            run.stderr.is_empty(),
+            "trailwatch {args:?} | (closed):\n{}",
+            run.stderr
+        );
+    }
 }

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod inspect;
+pub mod output;
 pub mod pattern;
 mod records;
 mod render;
