@@ -364,10 +364,10 @@ fn plan_without_configuration_points_into_the_plan() {
     };
     assert_eq!(
         actions[0],
-        Value::Reference(trailwatch::terraform::Reference {
-            address: "aws_sns_topic.alerts".into(),
-            attribute: "arn".into()
-        })
+        Value::Reference(trailwatch::terraform::Reference::new(
+            "aws_sns_topic.alerts",
+            "arn"
+        ))
     );
 }
 

@@ -5,8 +5,8 @@ use super::{
     Action, Alarm, Filter, Graph, LogGroup, Metric, Subscription, Target, Topic, Trail,
     WatchedMetric,
 };
-use crate::terraform::Instance;
 use crate::terraform::value::Value;
+use crate::terraform::{Instance, provider};
 
 fn known_str(value: Option<&Value>) -> Option<String> {
     value.and_then(Value::as_str).map(str::to_string)
@@ -37,12 +37,37 @@ fn reason(value: Option<&Value>, what: &str) -> String {
     }
 }
 
-fn metric(instance: &Instance, name_path: &str, namespace_path: &str) -> Metric {
-    let name = instance.get(name_path);
-    let namespace = instance.get(namespace_path);
+/// A reference to an attribute the provider derives from another instance's arguments, as
+/// the provider derives it (a plan leaves `aws_cloudwatch_log_metric_filter.x.id` unknown).
+fn through_instance(value: Option<&Value>, instances: &[Instance]) -> Option<Value> {
+    let Some(Value::Reference(r)) = value else {
+        return value.cloned();
+    };
+    let target = instances.iter().find(|i| !i.data && i.address == r.address);
+    let derived = target.and_then(|i| {
+        let configured = |name: &str| {
+            i.attributes
+                .get(name)
+                .filter(|v| !matches!(v, Value::Null))
+                .cloned()
+        };
+        provider::derive(&r.address, &r.attribute, &configured)
+    });
+    derived.or_else(|| value.cloned())
+}
+
+fn metric(
+    instance: &Instance,
+    name_path: &str,
+    namespace_path: &str,
+    instances: &[Instance],
+) -> Metric {
+    let name = through_instance(instance.get(name_path), instances);
+    let namespace = through_instance(instance.get(namespace_path), instances);
     Metric {
-        name: known_str(name).ok_or_else(|| reason(name, name_path)),
-        namespace: known_str(namespace).ok_or_else(|| reason(namespace, namespace_path)),
+        name: known_str(name.as_ref()).ok_or_else(|| reason(name.as_ref(), name_path)),
+        namespace: known_str(namespace.as_ref())
+            .ok_or_else(|| reason(namespace.as_ref(), namespace_path)),
     }
 }
 
@@ -163,6 +188,7 @@ pub fn build(instances: &[Instance]) -> Graph<'_> {
                             instance,
                             "metric_transformation[0].name",
                             "metric_transformation[0].namespace",
+                            instances,
                         )
                     }),
                     value: number(value),
@@ -170,7 +196,9 @@ pub fn build(instances: &[Instance]) -> Graph<'_> {
                     default_value: number(instance.get("metric_transformation[0].default_value")),
                 });
             }
-            "aws_cloudwatch_metric_alarm" => graph.alarms.push(alarm(instance, &graph.topics)),
+            "aws_cloudwatch_metric_alarm" => {
+                graph.alarms.push(alarm(instance, &graph.topics, instances));
+            }
             "aws_sns_topic_subscription" => graph.subscriptions.push(Subscription {
                 instance,
                 topic: match instance.get("topic_arn") {
@@ -184,11 +212,11 @@ pub fn build(instances: &[Instance]) -> Graph<'_> {
     graph
 }
 
-fn alarm<'a>(instance: &'a Instance, topics: &[Topic]) -> Alarm<'a> {
+fn alarm<'a>(instance: &'a Instance, topics: &[Topic], instances: &[Instance]) -> Alarm<'a> {
     let mut metrics = Vec::new();
     if instance.get("metric_name").is_some() {
         metrics.push(WatchedMetric {
-            metric: metric(instance, "metric_name", "namespace"),
+            metric: metric(instance, "metric_name", "namespace", instances),
             stat: None,
             period: None,
             path: "metric_name".to_string(),
@@ -203,6 +231,7 @@ fn alarm<'a>(instance: &'a Instance, topics: &[Topic]) -> Alarm<'a> {
                         instance,
                         &format!("{base}.metric_name"),
                         &format!("{base}.namespace"),
+                        instances,
                     ),
                     stat: known_str(instance.get(&format!("{base}.stat"))),
                     period: number(instance.get(&format!("{base}.period"))),

@@ -14,7 +14,7 @@ use super::config::{Module, ModuleCall, ResourceBlock};
 use super::functions::{self, FnError, known, to_bool, to_num, to_str};
 use super::source::{FileId, SourceMap, Span};
 use super::types;
-use super::value::{Reference, ResourceObject, Str, Unknown, Value};
+use super::value::{Partial, Reference, ResourceObject, Str, Unknown, Value};
 use super::{InstanceKey, Severity};
 use crate::discover::FileKind;
 
@@ -436,6 +436,7 @@ impl<'a> Evaluator<'a> {
             });
         };
         let label = format!("{}var.{name}", mi.prefix);
+        let origin = label.clone();
         Ok(self.memo(inst, Item::Var(name.to_string()), label, Some(decl.span), || {
             let sc = Self::root_scope(inst);
             let given = match &mi.parent {
@@ -472,15 +473,19 @@ impl<'a> Evaluator<'a> {
             let v = match (given, &decl.default) {
                 (Some(v), _) => v,
                 (None, Some(d)) => self.eval_reported(d, &sc),
-                (None, None) => Value::unknown(if mi.parent.is_some() {
-                    format!(
-                        "input variable \"{name}\" of {} is not set by the module call",
-                        mi.prefix.trim_end_matches('.')
-                    )
-                } else {
-                    format!(
-                        "variable \"{name}\" has no value: pass --var {name}=... or set it in a .tfvars file"
-                    )
+                (None, None) => Value::Unknown(Unknown {
+                    reason: if mi.parent.is_some() {
+                        format!(
+                            "input variable \"{name}\" of {} is not set by the module call",
+                            mi.prefix.trim_end_matches('.')
+                        )
+                    } else {
+                        format!(
+                            "variable \"{name}\" has no value: pass --var {name}=... or set it in a .tfvars file"
+                        )
+                    },
+                    origin: Some(origin),
+                    ..Unknown::default()
                 }),
             };
             match &decl.ty {
@@ -1200,17 +1205,20 @@ impl<'a> Evaluator<'a> {
         }
         let mut out = Str::default();
         let mut refs = Vec::new();
-        let r = self.template_into(parts, sc, &mut out, &mut refs, span)?;
-        Ok(finish_template(out, r, refs))
+        let mut holes = Vec::new();
+        let r = self.template_into(parts, sc, &mut out, &mut refs, &mut holes, span)?;
+        Ok(finish_template(out, r, refs, holes))
     }
 
-    /// Appends the template's text; `Some(reason)` when part of it is unknown.
+    /// Appends the template's text; `Some(reason)` when part of it is unknown. `holes` gets
+    /// where (an offset in `out`) each unknown part is, and its known parts.
     fn template_into(
         &self,
         parts: &[Part],
         sc: &Scope,
         out: &mut Str,
         refs: &mut Vec<Reference>,
+        holes: &mut Vec<(usize, Value)>,
         span: Span,
     ) -> Result<Option<String>, Error> {
         // An unknown interpolation makes the string unknown, but later ones are still
@@ -1235,6 +1243,7 @@ impl<'a> Evaluator<'a> {
                             check_size(out, span)?;
                         }
                         Err(FnError::Unknown(r)) => {
+                            holes.push((out.text.len(), v));
                             pending.get_or_insert(r);
                         }
                         Err(FnError::Error(m)) => {
@@ -1251,10 +1260,13 @@ impl<'a> Evaluator<'a> {
                     let branch = match to_bool(&c) {
                         Ok(true) => then,
                         Ok(false) => otherwise,
-                        Err(FnError::Unknown(r)) => return Ok(Some(r)),
+                        Err(FnError::Unknown(r)) => {
+                            holes.push((out.text.len(), Value::Null));
+                            return Ok(Some(r));
+                        }
                         Err(FnError::Error(m)) => return Err(err(m, cond.span)),
                     };
-                    if let Some(r) = self.template_into(branch, sc, out, refs, span)? {
+                    if let Some(r) = self.template_into(branch, sc, out, refs, holes, span)? {
                         pending.get_or_insert(r);
                     }
                 }
@@ -1273,7 +1285,10 @@ impl<'a> Evaluator<'a> {
                             .collect(),
                         Value::Map(m) => m.into_iter().map(|(k, v)| (Value::str(k), v)).collect(),
                         v => match known(&v) {
-                            Err(FnError::Unknown(r)) => return Ok(Some(r)),
+                            Err(FnError::Unknown(r)) => {
+                                holes.push((out.text.len(), Value::Null));
+                                return Ok(Some(r));
+                            }
                             _ => {
                                 return Err(err(
                                     format!(
@@ -1292,7 +1307,7 @@ impl<'a> Evaluator<'a> {
                             isc = isc.with(kv, k);
                         }
                         isc = isc.with(value_var, v);
-                        if let Some(r) = self.template_into(body, &isc, out, refs, span)? {
+                        if let Some(r) = self.template_into(body, &isc, out, refs, holes, span)? {
                             pending.get_or_insert(r);
                         }
                     }
@@ -1426,7 +1441,13 @@ impl<'a> Evaluator<'a> {
                     let items = match v {
                         Value::List(l) => l,
                         Value::Null => Vec::new(),
-                        Value::Unknown(_) | Value::Reference(_) => return Ok(v),
+                        // Each element's part is not the input itself.
+                        Value::Unknown(mut u) => {
+                            u.origin = None;
+                            u.partial = None;
+                            return Ok(Value::Unknown(u));
+                        }
+                        Value::Reference(_) => return Ok(v),
                         other => vec![other],
                     };
                     let rest = &steps[i + 1..end];
@@ -1513,7 +1534,12 @@ impl<'a> Evaluator<'a> {
                 for v in &vals {
                     collect_references(v, &mut refs);
                 }
-                Ok(finish_template(Str::default(), Some(reason), refs))
+                Ok(finish_template(
+                    Str::default(),
+                    Some(reason),
+                    refs,
+                    Vec::new(),
+                ))
             }
             Err(FnError::Error(m)) => Err(err(format!("{name}(): {m}"), span)),
         }
@@ -1582,8 +1608,9 @@ impl<'a> Evaluator<'a> {
         };
         let mut out = Str::default();
         let mut refs = Vec::new();
-        let r = self.template_into(parts, &sc, &mut out, &mut refs, span)?;
-        Ok(finish_template(out, r, refs))
+        let mut holes = Vec::new();
+        let r = self.template_into(parts, &sc, &mut out, &mut refs, &mut holes, span)?;
+        Ok(finish_template(out, r, refs, holes))
     }
 }
 
@@ -1659,15 +1686,33 @@ fn literal_spans(path: &str, e: &Expr, spans: &mut BTreeMap<String, Span>) {
     }
 }
 
-fn finish_template(out: Str, unknown: Option<String>, mut refs: Vec<Reference>) -> Value {
+fn finish_template(
+    out: Str,
+    unknown: Option<String>,
+    mut refs: Vec<Reference>,
+    holes: Vec<(usize, Value)>,
+) -> Value {
     match unknown {
         None => Value::String(out),
         Some(reason) => {
             refs.sort();
             refs.dedup();
+            // The known text between the unknown parts (a hole is text of any length);
+            // nothing is known of a value without holes (a function's result).
+            let mut partial = Partial::default();
+            let mut at = 0;
+            for (offset, v) in &holes {
+                partial.push_text(out.text.get(at..*offset).unwrap_or_default());
+                partial.push_value(v);
+                at = *offset;
+            }
+            partial.push_text(out.text.get(at..).unwrap_or_default());
             Value::Unknown(Unknown {
                 reason,
                 derived_from: refs,
+                partial: (!holes.is_empty() && partial.size() <= Partial::MAX_SIZE)
+                    .then_some(partial),
+                origin: None,
             })
         }
     }
@@ -1711,9 +1756,15 @@ fn get_attr(v: Value, a: &str, span: Span) -> Res {
         Value::Resource(r) => Ok(r.get(a)),
         Value::Reference(mut r) => {
             r.attribute = format!("{}.{a}", r.attribute);
+            r.partial = None;
             Ok(Value::Reference(r))
         }
-        v @ Value::Unknown(_) => Ok(v),
+        Value::Unknown(mut u) => {
+            // A part of an input is another input.
+            u.origin = u.origin.map(|o| format!("{o}.{a}"));
+            u.partial = None;
+            Ok(Value::Unknown(u))
+        }
         Value::Null => Err(err(format!("cannot read attribute \"{a}\" of null"), span)),
         v => Err(err(
             format!(
@@ -1754,9 +1805,14 @@ fn index(v: Value, k: &Value, span: Span) -> Res {
                 v => format!("[{}]", v.render()),
             };
             r.attribute.push_str(&ks);
+            r.partial = None;
             Ok(Value::Reference(r))
         }
-        v @ Value::Unknown(_) => Ok(v),
+        Value::Unknown(mut u) => {
+            u.origin = u.origin.map(|o| format!("{o}[{}]", k.render()));
+            u.partial = None;
+            Ok(Value::Unknown(u))
+        }
         Value::Resource(r) => Ok(r.get(&to_str(k).map(|s| s.text).unwrap_or_default())),
         v => Err(err(format!("a {} cannot be indexed", v.type_name()), span)),
     }

@@ -16,6 +16,7 @@ pub mod functions;
 pub mod hcl;
 pub mod json;
 pub mod plan;
+pub mod provider;
 pub mod source;
 pub mod types;
 pub mod value;

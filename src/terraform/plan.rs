@@ -379,14 +379,12 @@ fn mark_unknown(
             // attribute, or the one reference the value is, is a reference; anything else
             // is unknown, naming what it is built from.
             match (refs.is_none(), derived_from.as_slice()) {
-                (true, _) => Value::Reference(Reference {
-                    address: address.to_string(),
-                    attribute: path.to_string(),
-                }),
+                (true, _) => Value::Reference(Reference::new(address, path)),
                 (false, [only]) => Value::Reference(only.clone()),
                 _ => Value::Unknown(Unknown {
                     reason: format!("{address}.{path} is known only after apply"),
                     derived_from,
+                    ..Unknown::default()
                 }),
             }
         }
@@ -444,10 +442,10 @@ fn split_reference(r: &str) -> Option<Reference> {
     if parts.len() <= end {
         return None;
     }
-    Some(Reference {
-        address: parts[..end].join("."),
-        attribute: parts[end..].join("."),
-    })
+    Some(Reference::new(
+        parts[..end].join("."),
+        parts[end..].join("."),
+    ))
 }
 
 #[cfg(test)]

@@ -27,6 +27,19 @@ pub struct Reference {
     pub address: String,
     /// `arn`, or a path such as `tags.Name`
     pub attribute: String,
+    /// What the provider derives of it from the arguments (`arn:…:sns:…:…:alerts`): enough
+    /// to resolve it by name where its identity does not.
+    pub partial: Option<Partial>,
+}
+
+impl Reference {
+    pub fn new(address: impl Into<String>, attribute: impl Into<String>) -> Reference {
+        Reference {
+            address: address.into(),
+            attribute: attribute.into(),
+            partial: None,
+        }
+    }
 }
 
 impl std::fmt::Display for Reference {
@@ -35,12 +48,129 @@ impl std::fmt::Display for Reference {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Unknown {
     pub reason: String,
     /// References the value was built from (`"${aws_cloudwatch_log_group.x.arn}:*"`), so the
     /// graph can still link it.
     pub derived_from: Vec<Reference>,
+    /// The known parts of a string built with unknown pieces
+    /// (`"arn:aws:logs:${var.region}:${local.account}:log-group:trail"`).
+    pub partial: Option<Partial>,
+    /// The input this value is, passed on unchanged (`var.name` of a module instance, a data
+    /// source's attribute): two unknowns with the same origin are equal after apply.
+    pub origin: Option<String>,
+}
+
+impl Unknown {
+    /// What makes two unknowns equal after apply: the same input, or the same text around
+    /// the same inputs. `None` when it is computed in a way trailwatch does not follow.
+    pub fn identity(&self) -> Option<String> {
+        if let Some(origin) = &self.origin {
+            return Some(origin.clone());
+        }
+        self.partial.as_ref().and_then(Partial::identity)
+    }
+}
+
+/// A string known in parts: text with holes where it is unknown (`arn:…:sns:…:…:alerts`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Partial {
+    pub chunks: Vec<Chunk>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Chunk {
+    Text(String),
+    /// Unknown text of any length; the identity of the value there, when it has one.
+    Hole(Option<String>),
+}
+
+impl Partial {
+    pub fn push_text(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        match self.chunks.last_mut() {
+            Some(Chunk::Text(t)) => t.push_str(text),
+            _ => self.chunks.push(Chunk::Text(text.to_string())),
+        }
+    }
+
+    pub fn push_hole(&mut self, identity: Option<String>) {
+        self.chunks.push(Chunk::Hole(identity));
+    }
+
+    /// Appends a value that is not a known string: its own known parts, else a hole.
+    pub fn push_value(&mut self, v: &Value) {
+        let (partial, identity) = match v {
+            Value::Reference(r) => (r.partial.as_ref(), Some(r.to_string())),
+            Value::Unknown(u) => (u.partial.as_ref(), u.identity()),
+            _ => (None, None),
+        };
+        match partial.filter(|p| self.size().saturating_add(p.size()) <= Partial::MAX_SIZE) {
+            Some(p) => self.chunks.extend(p.chunks.iter().cloned()),
+            None => self.push_hole(identity),
+        }
+    }
+
+    /// Names and ARNs are short: a longer partial string is not kept (strings that double
+    /// in each of 40 locals must not double here either).
+    pub const MAX_SIZE: usize = 4096;
+
+    /// Approximate memory footprint in bytes.
+    pub fn size(&self) -> usize {
+        self.chunks
+            .iter()
+            .map(|c| {
+                32 + match c {
+                    Chunk::Text(t) => t.len(),
+                    Chunk::Hole(id) => id.as_ref().map_or(0, String::len),
+                }
+            })
+            .fold(0, usize::saturating_add)
+    }
+
+    /// The known text before the first hole: the start of the string.
+    pub fn head(&self) -> Option<&str> {
+        match self.chunks.first()? {
+            Chunk::Text(t) => Some(t),
+            Chunk::Hole(_) => None,
+        }
+    }
+
+    /// The known text after the last hole: the end of the string.
+    pub fn tail(&self) -> Option<&str> {
+        match self.chunks.last()? {
+            Chunk::Text(t) => Some(t),
+            Chunk::Hole(_) => None,
+        }
+    }
+
+    /// The text with each hole written as the input it is: `None` if one is not an input.
+    pub fn identity(&self) -> Option<String> {
+        let mut out = String::new();
+        for c in &self.chunks {
+            match c {
+                Chunk::Text(t) => out.push_str(t),
+                Chunk::Hole(Some(id)) => out.push_str(&format!("${{{id}}}")),
+                Chunk::Hole(None) => return None,
+            }
+        }
+        Some(out)
+    }
+}
+
+impl std::fmt::Display for Partial {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for c in &self.chunks {
+            match c {
+                Chunk::Text(t) => f.write_str(t)?,
+                Chunk::Hole(_) => f.write_str("…")?,
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -51,27 +181,47 @@ pub struct ResourceObject {
 }
 
 impl ResourceObject {
-    /// An attribute: the configured value, else a reference (managed) or unknown (data).
-    pub fn get(&self, name: &str) -> Value {
-        // An argument set to null is an argument not set: the provider may compute it.
-        if let Some(v) = self
-            .attributes
+    /// An argument as configured; an argument set to null is an argument not set (the
+    /// provider may compute it).
+    fn configured(&self, name: &str) -> Option<Value> {
+        self.attributes
             .get(name)
             .filter(|v| !matches!(v, Value::Null))
-        {
-            return v.clone();
+            .cloned()
+    }
+
+    /// An attribute: the configured value, else what the provider derives from the
+    /// arguments, else a reference (managed) or unknown (data). A configured value that is
+    /// unknown keeps this attribute as its identity, so the graph still links through it.
+    pub fn get(&self, name: &str) -> Value {
+        let own = |name: &str| {
+            self.configured(name).map(|v| match v {
+                Value::Unknown(mut u) => {
+                    let r = Reference::new(self.address.clone(), name);
+                    if !u.derived_from.contains(&r) {
+                        u.derived_from.push(r);
+                        u.derived_from.sort();
+                    }
+                    Value::Unknown(u)
+                }
+                v => v,
+            })
+        };
+        if let Some(v) = own(name) {
+            return v;
         }
         if self.data {
-            Value::unknown(format!(
-                "{}.{name} is read from the cloud when Terraform plans",
-                self.address
-            ))
-        } else {
-            Value::Reference(Reference {
-                address: self.address.clone(),
-                attribute: name.to_string(),
-            })
+            return Value::Unknown(Unknown {
+                reason: format!(
+                    "{}.{name} is read from the cloud when Terraform plans",
+                    self.address
+                ),
+                origin: Some(format!("{}.{name}", self.address)),
+                ..Unknown::default()
+            });
         }
+        super::provider::derive(&self.address, name, &own)
+            .unwrap_or_else(|| Value::Reference(Reference::new(self.address.clone(), name)))
     }
 }
 
@@ -167,7 +317,7 @@ impl Value {
     pub fn unknown(reason: impl Into<String>) -> Value {
         Value::Unknown(Unknown {
             reason: reason.into(),
-            derived_from: Vec::new(),
+            ..Unknown::default()
         })
     }
 
@@ -305,8 +455,17 @@ impl Value {
             }
             Value::Map(m) => entries_size_up_to(ITEM, m, limit),
             Value::Resource(r) => entries_size_up_to(ITEM + r.address.len(), &r.attributes, limit),
-            Value::Unknown(u) => ITEM + u.reason.len() + ITEM * u.derived_from.len(),
-            Value::Reference(r) => ITEM + r.address.len() + r.attribute.len(),
+            Value::Unknown(u) => {
+                ITEM + u.reason.len()
+                    + ITEM * u.derived_from.len()
+                    + u.partial.as_ref().map_or(0, Partial::size)
+                    + u.origin.as_ref().map_or(0, String::len)
+            }
+            Value::Reference(r) => {
+                ITEM + r.address.len()
+                    + r.attribute.len()
+                    + r.partial.as_ref().map_or(0, Partial::size)
+            }
             Value::Null | Value::Bool(_) | Value::Number(_) => ITEM,
         }
     }

@@ -1,0 +1,58 @@
+terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.0"
+    }
+  }
+}
+
+resource "aws_cloudwatch_log_group" "trail" {
+  name              = "org-trail-events"
+  retention_in_days = 365
+}
+
+resource "aws_cloudtrail" "org" {
+  name                          = "org-trail"
+  s3_bucket_name                = "org-trail-bucket"
+  is_multi_region_trail         = true
+  include_global_service_events = true
+  cloud_watch_logs_group_arn    = "${aws_cloudwatch_log_group.trail.arn}:*"
+  cloud_watch_logs_role_arn     = "arn:aws:iam::111122223333:role/trail-to-logs"
+}
+
+resource "aws_sns_topic" "security" {
+  name = "security-events"
+}
+
+resource "aws_sns_topic_subscription" "oncall" {
+  topic_arn = aws_sns_topic.security.arn
+  protocol  = "email"
+  endpoint  = "oncall@example.org"
+}
+
+# The alarm's metric is the filter's id, which the provider sets to the filter's name
+# ("root-usage"), not to the metric it publishes ("RootUsageCount").
+resource "aws_cloudwatch_log_metric_filter" "root" {
+  name           = "root-usage"
+  log_group_name = aws_cloudwatch_log_group.trail.name
+  pattern        = "{ $.userIdentity.type = \"Root\" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != \"AwsServiceEvent\" }"
+
+  metric_transformation {
+    name      = "RootUsageCount"
+    namespace = "Security"
+    value     = "1"
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "root" {
+  alarm_name          = "root-usage"
+  namespace           = "Security"
+  metric_name         = aws_cloudwatch_log_metric_filter.root.id
+  statistic           = "Sum"
+  period              = 300
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  evaluation_periods  = 1
+  alarm_actions       = [aws_sns_topic.security.arn]
+}
