@@ -71,6 +71,25 @@ fn metric(
     }
 }
 
+/// Why CloudTrail refuses a trail's `cloud_watch_logs_group_arn`: it names the log group
+/// with its log-stream wildcard, `…:log-group:NAME:*`. The provider's log group `arn` has
+/// had no `:*` since v3.0.0, so `= aws_cloudwatch_log_group.x.arn` fails at apply
+/// (InvalidCloudWatchLogsLogGroupArnException, terraform-provider-aws#14557).
+fn arn_refused(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::Reference(r)
+            if r.attribute == "arn"
+                && provider::resource_type(&r.address) == "aws_cloudwatch_log_group" =>
+        {
+            Some(r.to_string())
+        }
+        Value::String(s) if s.text.contains(":log-group:") && !s.text.ends_with(":*") => {
+            Some(s.text.clone())
+        }
+        _ => None,
+    }
+}
+
 /// Why a trail does not record every management event, if it does not.
 fn management_gap(trail: &Instance) -> Option<String> {
     if let Some(Value::List(selectors)) = trail.get("event_selector") {
@@ -169,6 +188,11 @@ pub fn build(instances: &[Instance]) -> Graph<'_> {
                     value => boolean(value),
                 },
                 management_gap: management_gap(instance),
+                global_events: match instance.get("include_global_service_events") {
+                    None => Some(true),
+                    value => boolean(value),
+                },
+                arn_refused: arn_refused(instance.get("cloud_watch_logs_group_arn")),
             }),
             "aws_cloudwatch_log_metric_filter" => {
                 let pattern = match instance.get("pattern") {

@@ -48,6 +48,10 @@ pub struct Trail<'a> {
     pub logging: Option<bool>,
     /// Why management events are not all recorded, when they are not.
     pub management_gap: Option<String>,
+    /// `include_global_service_events` (None when unknown; the provider's default is true).
+    pub global_events: Option<bool>,
+    /// `cloud_watch_logs_group_arn` as written, when CloudTrail refuses it (no `:*`).
+    pub arn_refused: Option<String>,
 }
 
 #[derive(Debug)]

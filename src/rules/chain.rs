@@ -46,6 +46,22 @@ pub const CHAIN_RULES: &[ChainRule] = &[
         fix: "Use `include_management_events = true` and `read_write_type = \"All\"` in every `event_selector` (or an advanced selector on `eventCategory = Management` without a `readOnly` filter).",
     },
     ChainRule {
+        id: "trail-global-events-excluded",
+        title: "CloudTrail trail excludes global service events",
+        level: "error",
+        summary: "The trail that feeds the monitored log group sets `include_global_service_events = false`.",
+        rationale: "IAM, STS and console sign-in are global services: without their events no root-use, IAM-policy, sign-in or MFA alarm can fire. On a multi-region trail CloudTrail refuses the setting outright (InvalidParameterCombinationException), so `terraform apply` fails.",
+        fix: "Remove `include_global_service_events = false` (the default is true).",
+    },
+    ChainRule {
+        id: "trail-log-group-arn-refused",
+        title: "CloudTrail trail names its log group without the `:*` wildcard",
+        level: "error",
+        summary: "`cloud_watch_logs_group_arn` is a log group ARN without the log-stream wildcard `:*`, e.g. `aws_cloudwatch_log_group.x.arn` (the provider dropped `:*` from that attribute in v3.0.0).",
+        rationale: "CloudTrail only accepts the log group ARN with its log-stream wildcard; without it the API refuses the trail (InvalidCloudWatchLogsLogGroupArnException) and `terraform apply` fails, so no event is ever delivered.",
+        fix: "Write `cloud_watch_logs_group_arn = \"${aws_cloudwatch_log_group.trail.arn}:*\"`.",
+    },
+    ChainRule {
         id: "trail-no-cloudwatch-logs",
         title: "CloudTrail trail does not deliver to CloudWatch Logs",
         level: "error",

@@ -1405,6 +1405,13 @@ impl<'a> Evaluator<'a> {
                 }
             },
             "self" => (Value::unknown("self is not modelled"), steps.len()),
+            // `resource.<type>.<name>` is Terraform's long form of `<type>.<name>`
+            // (addrs.ParseRef, `case "resource"`).
+            "resource" => {
+                let t = need(0, "a resource type")?;
+                let n = need(1, "a resource name")?;
+                (self.resource_value(sc.inst, false, t, n, span)?, 2)
+            }
             "data" => {
                 let t = need(0, "a data source type")?;
                 let n = need(1, "a data source name")?;

@@ -194,7 +194,14 @@ fn parse_text(file: FileId, kind: FileKind, text: &str) -> ParsedFile {
         FileKind::Hcl => match hcl::parse_body(file, text) {
             Ok(b) => Some(Parsed::Config(b)),
             Err(e) => {
-                diags.push((e.offset, e.message));
+                let message = match quoted_block_type(text, e.offset) {
+                    Some(name) => format!(
+                        "{}: `\"{name}\" {{` is Terraform 0.11 syntax; since 0.12 a block type is written without quotes: `{name} {{`",
+                        e.message
+                    ),
+                    None => e.message,
+                };
+                diags.push((e.offset, message));
                 None
             }
         },
@@ -221,6 +228,18 @@ fn parse_text(file: FileId, kind: FileKind, text: &str) -> ParsedFile {
         },
     };
     (parsed, diags)
+}
+
+/// The block type at `offset` when it is quoted (`"metric_transformation" {`), which
+/// Terraform 0.11 accepted and 0.12 refuses.
+fn quoted_block_type(text: &str, offset: usize) -> Option<&str> {
+    let rest = text.get(offset..)?.strip_prefix('"')?;
+    let (name, after) = rest.split_once('"')?;
+    let is_ident = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    (is_ident && after.trim_start_matches([' ', '\t']).starts_with('{')).then_some(name)
 }
 
 fn display_for(base: Option<&Path>, path: &Path) -> String {

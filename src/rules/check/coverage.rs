@@ -247,6 +247,8 @@ pub fn check(
             && t.multi_region != Some(false)
             && t.logging != Some(false)
             && t.management_gap.is_none()
+            && t.global_events != Some(false)
+            && t.arn_refused.is_none()
     });
     let keyword_sets = &shared.keywords;
     let required: Vec<Vec<(&str, &LogEvent)>> =

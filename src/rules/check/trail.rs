@@ -59,6 +59,50 @@ pub fn check(graph: &Graph, ctx: &mut Context) {
             f.help = Some("record management events with `read_write_type = \"All\"`".to_string());
             ctx.push(f);
         }
+        if trail.global_events == Some(false) {
+            let (message, help) = if trail.multi_region == Some(false) {
+                (
+                    format!(
+                        "trail `{}` excludes global service events: IAM, STS and console sign-in events (root use, policy changes, sign-ins, MFA changes) never reach CloudWatch Logs",
+                        instance.address
+                    ),
+                    "remove `include_global_service_events = false` (and make the trail multi-region)",
+                )
+            } else {
+                (
+                    format!(
+                        "trail `{}` is multi-region but excludes global service events: CloudTrail refuses this combination, so `terraform apply` fails (InvalidParameterCombinationException)",
+                        instance.address
+                    ),
+                    "remove `include_global_service_events = false`: a multi-region trail must include global service events",
+                )
+            };
+            let mut f = finding(
+                "trail-global-events-excluded",
+                "trail-global-events-excluded",
+                Level::Error,
+                message,
+                Some(instance),
+            );
+            f.location = ctx.attribute(instance, "include_global_service_events");
+            f.help = Some(help.to_string());
+            ctx.push(f);
+        }
+        if let Some(arn) = &trail.arn_refused {
+            let mut f = finding(
+                "trail-log-group-arn-refused",
+                "trail-log-group-arn-refused",
+                Level::Error,
+                format!(
+                    "trail `{}` names its log group as `{arn}`, without the `:*` log-stream wildcard: CloudTrail refuses the ARN (InvalidCloudWatchLogsLogGroupArnException), so `terraform apply` fails and nothing is delivered",
+                    instance.address
+                ),
+                Some(instance),
+            );
+            f.location = ctx.attribute(instance, "cloud_watch_logs_group_arn");
+            f.help = Some("append the log-stream wildcard: `cloud_watch_logs_group_arn = \"${aws_cloudwatch_log_group.trail.arn}:*\"`".to_string());
+            ctx.push(f);
+        }
         if !any_delivery {
             let mut f = finding(
                 "trail-no-cloudwatch-logs",
