@@ -4,7 +4,7 @@
 use super::ast::{
     Comparison, Expr, Field, Op, Pattern, Span, Step, TermKind, TermText, Test, Value,
 };
-use super::cloudtrail::{BOOLEAN_FIELDS, OPTIONAL_FIELDS, case_fix, is_under};
+use super::cloudtrail::{BOOLEAN_FIELDS, OPTIONAL_FIELDS, case_fix, is_under, known_field_depth};
 use super::diagnostic::{PatternDiagnostic, Severity};
 use super::{parse, print};
 
@@ -262,8 +262,10 @@ fn field_path(cmp: &Comparison) -> String {
 fn lint_comparison(cmp: &Comparison, out: &mut Vec<PatternDiagnostic>) {
     let path = field_path(cmp);
     // Case typos: check each prefix, so `$.UserIdentity.type` is caught too.
+    // Only prefixes as deep as the deepest known field can differ from one in case, so a
+    // selector of any length costs no more than that.
     let parts: Vec<&str> = path.split('.').collect();
-    for n in 1..=parts.len() {
+    for n in 1..=parts.len().min(known_field_depth()) {
         let prefix = parts[..n].join(".");
         if let Some(right) = case_fix(&prefix) {
             let rest = &path[prefix.len()..];
