@@ -354,3 +354,57 @@ fn output_is_byte_identical_across_runs() {
     let second = trailwatch(&["pattern", "check", "-"], Some(SEED_000));
     assert_eq!(first.stdout, second.stdout);
 }
+
+/// NUL, ESC and other control characters are linted with their position, and no output
+/// carries them raw (an OSC sequence in a pattern must not retitle or clear a terminal).
+#[test]
+fn control_characters_are_linted_and_never_printed_raw() {
+    let pattern = "{ $.eventName = \"A\u{1b}]0;owned\u{7}B\" && $.b = \"x\0y\" }";
+    let run = trailwatch(&["pattern", "check", "-"], Some(pattern));
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("pattern::control-character"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("ESC (and 2 more)"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(r"\u{1b}]0;owned\u{7}B"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(r"\x1b"),
+        "the help names the regex escape"
+    );
+    assert!(
+        !run.stdout.chars().any(|c| c.is_control() && c != '\n'),
+        "{:?}",
+        run.stdout
+    );
+    // The span points at the ESC: column 19 of the pattern.
+    let json = trailwatch(
+        &["pattern", "check", "--format", "json", "-"],
+        Some(pattern),
+    );
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON output");
+    assert_eq!(value["diagnostics"][0]["code"], "control-character");
+    assert_eq!(value["diagnostics"][0]["column"], 19);
+    assert_eq!(value["diagnostics"][0]["refused"], false);
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let records = dir.path().join("records.jsonl");
+    std::fs::write(&records, "{\"eventName\":\"X\\u001b[2J\"}\n").expect("write");
+    let run = trailwatch(
+        &[
+            "pattern",
+            "test",
+            "{ $.eventName = * }",
+            &records.to_string_lossy(),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains(r"X\u{1b}[2J"), "{}", run.stdout);
+    assert!(!run.stdout.contains('\u{1b}'), "{:?}", run.stdout);
+}

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
 use serde_json::json;
-use trailwatch::pattern::{Analysis, PatternDiagnostic, Severity, analyze, print};
+use trailwatch::pattern::{
+    Analysis, PatternDiagnostic, Severity, analyze, is_hidden_control, print,
+};
 
 use super::{records, render};
 
@@ -102,13 +104,7 @@ fn exit_code(analysis: &Analysis) -> u8 {
 }
 
 fn print_human(text: &str, analysis: &Analysis) {
-    let color = render::use_color();
-    for diagnostic in &analysis.diagnostics {
-        print!(
-            "{}",
-            render::pattern_diagnostic(diagnostic, SOURCE_NAME, text, color)
-        );
-    }
+    print_diagnostics(text, analysis);
     if analysis.refusal().is_some() {
         println!(
             "CloudWatch refuses this pattern: PutMetricFilter fails, so `terraform apply` fails"
@@ -117,8 +113,55 @@ fn print_human(text: &str, analysis: &Analysis) {
     if let Some(pattern) = &analysis.pattern {
         let kind = kind_name(pattern);
         println!("{kind} pattern; canonical form:");
-        println!("{}", print(pattern));
+        println!("{}", escape_controls(&print(pattern)));
     }
+}
+
+/// Prints each diagnostic over the pattern text with its control characters shown as
+/// `\u{1b}` escapes, so a pattern cannot drive the terminal; spans move with the text.
+fn print_diagnostics(text: &str, analysis: &Analysis) {
+    let color = render::use_color();
+    let (shown, offset) = shown_text(text);
+    for diagnostic in &analysis.diagnostics {
+        let mut visible = diagnostic.clone();
+        visible.span.start = offset(diagnostic.span.start);
+        visible.span.end = offset(diagnostic.span.end);
+        visible.message = escape_controls(&visible.message);
+        visible.label = escape_controls(&visible.label);
+        visible.help = visible.help.as_deref().map(escape_controls);
+        visible.fix = visible.fix.as_deref().map(escape_controls);
+        print!(
+            "{}",
+            render::pattern_diagnostic(&visible, SOURCE_NAME, &shown, color)
+        );
+    }
+}
+
+/// `text` with control characters (other than tab and newline) written as `\u{…}`.
+fn escape_controls(text: &str) -> String {
+    shown_text(text).0
+}
+
+/// The escaped text, and a map from byte offsets in `text` to offsets in it.
+fn shown_text(text: &str) -> (String, impl Fn(usize) -> usize) {
+    let mut shown = String::with_capacity(text.len());
+    // (offset in text, offset in shown) at each escaped character.
+    let mut moves: Vec<(usize, usize)> = Vec::new();
+    for (i, c) in text.char_indices() {
+        if is_hidden_control(c) {
+            moves.push((i, shown.len()));
+            shown.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+            moves.push((i + c.len_utf8(), shown.len()));
+        } else {
+            shown.push(c);
+        }
+    }
+    let offset = move |at: usize| match moves.binary_search_by_key(&at, |m| m.0) {
+        Ok(i) => moves[i].1,
+        Err(0) => at,
+        Err(i) => moves[i - 1].1 + (at - moves[i - 1].0),
+    };
+    (shown, offset)
 }
 
 fn kind_name(pattern: &trailwatch::pattern::Pattern) -> &'static str {
@@ -199,13 +242,7 @@ fn test(text: &str, files: &[PathBuf], raw_text: bool, format: Format) -> u8 {
     let matched = results.iter().filter(|r| r.3).count();
     match format {
         Format::Human => {
-            let color = render::use_color();
-            for diagnostic in &analysis.diagnostics {
-                print!(
-                    "{}",
-                    render::pattern_diagnostic(diagnostic, SOURCE_NAME, text, color)
-                );
-            }
+            print_diagnostics(text, &analysis);
             for (file, position, record, matched) in &results {
                 let place = match record.line {
                     Some(line) => format!("{}:{line}", file.display()),
@@ -243,15 +280,18 @@ fn describe(event: &trailwatch::pattern::LogEvent) -> String {
         let name = json.get("eventName").and_then(|v| v.as_str());
         let source = json.get("eventSource").and_then(|v| v.as_str());
         match (name, source) {
-            (Some(name), Some(source)) => return format!("{name} ({source})"),
-            (Some(name), None) => return name.to_string(),
+            (Some(name), Some(source)) => {
+                return escape_controls(&format!("{name} ({source})"));
+            }
+            (Some(name), None) => return escape_controls(name),
             _ => {}
         }
     }
     let message: String = event.message.chars().take(60).collect();
+    let shown = escape_controls(&message);
     if message.len() < event.message.len() {
-        format!("{message}…")
+        format!("{shown}…")
     } else {
-        message
+        shown
     }
 }

@@ -70,6 +70,15 @@ pub const OPTIONAL_FIELDS: &[&str] = &[
     "vpcEndpointId",
 ];
 
+/// The number of parts of the deepest known field path.
+pub fn known_field_depth() -> usize {
+    KNOWN_FIELDS
+        .iter()
+        .map(|f| f.split('.').count())
+        .max()
+        .unwrap_or(1)
+}
+
 /// True when `path` is, or lies under, one of `fields`.
 pub fn is_under(path: &str, fields: &[&str]) -> bool {
     fields

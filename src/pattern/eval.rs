@@ -6,6 +6,7 @@ use super::ast::{
     Comparison, DelimitedPattern, Expr, Field, Op, Pattern, Step, Term, TermKind, TermText, Test,
     Value,
 };
+use super::parse::MAX_DEPTH;
 use super::{regex, wildcard};
 
 /// A log event: its message text and, when the message is a JSON object, the parsed
@@ -52,10 +53,23 @@ impl Pattern {
     }
 }
 
+/// How deep evaluation recurses into `&&`/`||` nodes. The parser refuses parentheses
+/// nested deeper than `MAX_DEPTH`, and each level adds at most two nodes (an `||` holding
+/// an `&&`), so a parsed tree always fits; a tree built by hand that is deeper matches
+/// nothing rather than overflowing the stack.
+pub const MAX_EVAL_DEPTH: usize = 2 * MAX_DEPTH + 4;
+
 fn eval_expr(expr: &Expr, cmp: &mut impl FnMut(&Comparison) -> bool) -> bool {
+    eval_at(expr, cmp, 0)
+}
+
+fn eval_at(expr: &Expr, cmp: &mut impl FnMut(&Comparison) -> bool, depth: usize) -> bool {
+    if depth > MAX_EVAL_DEPTH {
+        return false;
+    }
     match expr {
-        Expr::And(items, _) => items.iter().all(|item| eval_expr(item, cmp)),
-        Expr::Or(items, _) => items.iter().any(|item| eval_expr(item, cmp)),
+        Expr::And(items, _) => items.iter().all(|item| eval_at(item, cmp, depth + 1)),
+        Expr::Or(items, _) => items.iter().any(|item| eval_at(item, cmp, depth + 1)),
         Expr::Cmp(comparison) => cmp(comparison),
     }
 }
@@ -103,27 +117,27 @@ fn json_comparison(cmp: &Comparison, record: &Json) -> bool {
     }
 }
 
-/// Every value the selector reaches (several when it has `[*]`/`.*`).
+/// Every value the selector reaches (several when it has `[*]`/`.*`). Step by step, with
+/// no recursion, so a selector of any length costs no stack.
 fn resolve<'a>(value: &'a Json, steps: &[Step], out: &mut Vec<&'a Json>) {
-    let Some((step, rest)) = steps.split_first() else {
-        out.push(value);
-        return;
-    };
-    match (step, value) {
-        (Step::Field(name), Json::Object(map)) => {
-            if let Some(child) = map.get(name) {
-                resolve(child, rest, out);
+    let mut level = vec![value];
+    for step in steps {
+        let mut next = Vec::new();
+        for value in level {
+            match (step, value) {
+                (Step::Field(name), Json::Object(map)) => next.extend(map.get(name)),
+                (Step::Index(i), Json::Array(items)) => next.extend(items.get(*i)),
+                (Step::Any, Json::Array(items)) => next.extend(items),
+                (Step::Any, Json::Object(map)) => next.extend(map.values()),
+                _ => {}
             }
         }
-        (Step::Index(i), Json::Array(items)) => {
-            if let Some(child) = items.get(*i) {
-                resolve(child, rest, out);
-            }
+        if next.is_empty() {
+            return;
         }
-        (Step::Any, Json::Array(items)) => items.iter().for_each(|c| resolve(c, rest, out)),
-        (Step::Any, Json::Object(map)) => map.values().for_each(|c| resolve(c, rest, out)),
-        _ => {}
+        level = next;
     }
+    out.extend(level);
 }
 
 fn compare_json(op: Op, value: &Value, field: &Json) -> bool {

@@ -4,7 +4,7 @@
 use super::ast::{
     Comparison, Expr, Field, Op, Pattern, Span, Step, TermKind, TermText, Test, Value,
 };
-use super::cloudtrail::{BOOLEAN_FIELDS, OPTIONAL_FIELDS, case_fix, is_under};
+use super::cloudtrail::{BOOLEAN_FIELDS, OPTIONAL_FIELDS, case_fix, is_under, known_field_depth};
 use super::diagnostic::{PatternDiagnostic, Severity};
 use super::{parse, print};
 
@@ -56,6 +56,7 @@ pub fn analyze(text: &str) -> Analysis {
             .with_help("split it into several metric filters that publish the same metric"),
         );
     }
+    lint_control_characters(text, &mut diagnostics);
     let pattern = match parse(text) {
         Ok(pattern) => pattern,
         Err(mut error) => {
@@ -90,6 +91,45 @@ pub fn analyze(text: &str) -> Analysis {
     }
     lint_regex_count(&pattern, &mut diagnostics);
     finish(Some(pattern), diagnostics)
+}
+
+/// True for characters a pattern should never hold: NUL and the other C0/C1 controls
+/// and DEL. Tab, newline and carriage return are whitespace (heredoc patterns span lines).
+pub fn is_hidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// NUL, ESC and other control characters: invisible in editors, able to rewrite a
+/// terminal that prints the pattern, and in a value they must be matched byte for byte.
+/// One diagnostic, at the first, counting them all.
+fn lint_control_characters(text: &str, out: &mut Vec<PatternDiagnostic>) {
+    let mut found = text.char_indices().filter(|(_, c)| is_hidden_control(*c));
+    let Some((at, first)) = found.next() else {
+        return;
+    };
+    let count = 1 + found.count();
+    let name = match first {
+        '\0' => "NUL".to_string(),
+        '\u{1b}' => "ESC".to_string(),
+        other => format!("U+{:04X}", u32::from(other)),
+    };
+    let more = if count > 1 {
+        format!(" (and {} more)", count - 1)
+    } else {
+        String::new()
+    };
+    out.push(
+        PatternDiagnostic::error(
+            "control-character",
+            Span::new(at, at + first.len_utf8()),
+            format!("the pattern contains the control character {name}{more}, invisible in editors and terminals"),
+        )
+        .with_label(format!("{name} here"))
+        .with_help(format!(
+            "remove it; to match this character in a log event, write it as `\\x{:02x}` inside a %regex%",
+            u32::from(first)
+        )),
+    );
 }
 
 fn finish(pattern: Option<Pattern>, mut diagnostics: Vec<PatternDiagnostic>) -> Analysis {
@@ -262,8 +302,10 @@ fn field_path(cmp: &Comparison) -> String {
 fn lint_comparison(cmp: &Comparison, out: &mut Vec<PatternDiagnostic>) {
     let path = field_path(cmp);
     // Case typos: check each prefix, so `$.UserIdentity.type` is caught too.
+    // Only prefixes as deep as the deepest known field can differ from one in case, so a
+    // selector of any length costs no more than that.
     let parts: Vec<&str> = path.split('.').collect();
-    for n in 1..=parts.len() {
+    for n in 1..=parts.len().min(known_field_depth()) {
         let prefix = parts[..n].join(".");
         if let Some(right) = case_fix(&prefix) {
             let rest = &path[prefix.len()..];

@@ -17,8 +17,8 @@ mod wildcard;
 
 pub use ast::{Pattern, Span};
 pub use diagnostic::{PatternDiagnostic, Rendered, Severity};
-pub use eval::{LogEvent, split_fields};
-pub use lint::{Analysis, MAX_PATTERN_CHARS, MAX_REGEXES, analyze};
-pub use parse::{MAX_DEPTH, parse};
+pub use eval::{LogEvent, MAX_EVAL_DEPTH, split_fields};
+pub use lint::{Analysis, MAX_PATTERN_CHARS, MAX_REGEXES, analyze, is_hidden_control};
+pub use parse::{MAX_DEPTH, MAX_FIELDS, parse};
 pub use print::print;
 pub use wildcard::matches as wildcard_matches;

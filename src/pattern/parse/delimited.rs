@@ -3,8 +3,8 @@
 use super::cursor::Cursor;
 use super::expr::parse_expr;
 use super::json::{check_operand, operator};
-use super::syntax;
 use super::value::{at_logical, parse_value};
+use super::{MAX_FIELDS, syntax};
 use crate::pattern::ast::{Comparison, DelimitedPattern, Expr, Field, Selector, Span, Step, Test};
 use crate::pattern::diagnostic::PatternDiagnostic;
 
@@ -22,6 +22,9 @@ pub fn parse(cursor: &mut Cursor) -> Result<DelimitedPattern, PatternDiagnostic>
                     .with_help("end the field list with `]`"),
             );
         }
+        if fields.len() >= MAX_FIELDS {
+            return Err(too_many_fields(cursor.here()));
+        }
         fields.push(field(cursor)?);
         cursor.skip_ws();
         match cursor.peek() {
@@ -32,6 +35,9 @@ pub fn parse(cursor: &mut Cursor) -> Result<DelimitedPattern, PatternDiagnostic>
                 // `[..., request=*.html*, status_code=4*,]` extracts a seventh field
                 // `$7` through its trailing comma.
                 while let Some(next @ (',' | ']')) = cursor.peek() {
+                    if fields.len() >= MAX_FIELDS {
+                        return Err(too_many_fields(cursor.here()));
+                    }
                     fields.push(Field::Named {
                         name: String::new(),
                         condition: None,
@@ -79,6 +85,17 @@ pub fn parse(cursor: &mut Cursor) -> Result<DelimitedPattern, PatternDiagnostic>
     }
     check_condition_names(&fields)?;
     Ok(DelimitedPattern { fields, span })
+}
+
+fn too_many_fields(at: Span) -> PatternDiagnostic {
+    syntax(
+        at,
+        format!("more than {MAX_FIELDS} fields in a space-delimited pattern"),
+    )
+    .with_label("one field too many")
+    .with_help(
+        "CloudWatch's 1,024-character limit leaves room for no more; remove fields or use `...`",
+    )
 }
 
 fn is_field_char(c: char) -> bool {

@@ -71,7 +71,8 @@ fn parse_unary(
     let open = cursor.here();
     if depth >= MAX_DEPTH {
         return Err(syntax(open, "parentheses nested too deeply")
-            .with_help(format!("trailwatch accepts at most {MAX_DEPTH} levels")));
+            .with_label("one level too many")
+            .with_help(format!("trailwatch accepts at most {MAX_DEPTH} levels; CloudWatch's 1,024-character limit keeps real patterns far below that")));
     }
     cursor.bump();
     let inner = parse_or(cursor, comparison, depth + 1)?;

@@ -20,6 +20,11 @@ pub use value::quote;
 /// CloudWatch's own 1,024-character limit keeps real patterns far below it).
 pub const MAX_DEPTH: usize = 64;
 
+/// Fields a space-delimited pattern may have. Matching recurses once per field, and a
+/// pattern with more cannot fit in CloudWatch's 1,024 characters (`[a,a,…]` with 513
+/// fields is 1,027), so the bound refuses nothing CloudWatch accepts.
+pub const MAX_FIELDS: usize = 512;
+
 /// Parses a filter pattern. Leading and trailing whitespace is ignored, as CloudWatch does.
 pub fn parse(text: &str) -> Result<Pattern, PatternDiagnostic> {
     let mut cursor = Cursor::new(text);
