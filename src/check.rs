@@ -105,6 +105,7 @@ pub fn check(
             baselined: false,
         });
     }
+    findings.extend(skipped_files(&loaded, paths));
     // Code scanning needs a location on every result: a finding about the configuration
     // as a whole points at the start of its first file.
     if let Some((_, first)) = loaded.sources.files().next() {
@@ -157,6 +158,50 @@ pub fn check(
             _ => None,
         },
     }
+}
+
+/// A `file-skipped` warning for each Terraform file (or directory) met but not analysed,
+/// unless it was loaded after all (a module source naming a hidden directory).
+fn skipped_files(loaded: &terraform::Loaded, paths: &[PathBuf]) -> Vec<Finding> {
+    let base = match paths {
+        [only] if only.is_dir() => Some(only.as_path()),
+        _ => None,
+    };
+    loaded
+        .skipped
+        .iter()
+        .filter(|s| s.reported && loaded.sources.find(&s.path).is_none())
+        .map(|s| {
+            let path = match base {
+                Some(base) => terraform::eval::relative(&s.path, base),
+                None => s.path.to_string_lossy().replace('\\', "/"),
+            };
+            Finding {
+                rule: "file-skipped".to_string(),
+                control: None,
+                defect: "file-skipped".to_string(),
+                level: Level::Warning,
+                message: format!("{path} is not analysed: {}", s.reason),
+                location: Some(Location {
+                    path: path.clone(),
+                    line: 1,
+                    column: 1,
+                    end_line: 1,
+                    end_column: 1,
+                    start: 0,
+                    end: 0,
+                }),
+                related: Vec::new(),
+                help: Some(
+                    "monitoring defined there is not checked; `trailwatch explain file-skipped` says what to do".into(),
+                ),
+                fix: None,
+                resource: Some(path),
+                suppression: None,
+                baselined: false,
+            }
+        })
+        .collect()
 }
 
 /// Keeps, per control, the worst status seen in any root.

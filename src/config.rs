@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::discover::read::{MAX_FILE_BYTES, Origin, read_text};
+
 pub const FILE_NAME: &str = ".trailwatch.toml";
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -81,8 +83,9 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 }
 
 /// Reads and validates a configuration file. Errors name the file, line and column.
-pub fn load(path: &Path) -> Result<Loaded, String> {
-    let text = std::fs::read_to_string(path)
+/// `origin` is [`Origin::CommandLine`] for `--config`, [`Origin::Tree`] for a file found.
+pub fn load(path: &Path, origin: Origin) -> Result<Loaded, String> {
+    let text = read_text(path, origin, MAX_FILE_BYTES)
         .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     parse(&text, path).map(|config| Loaded {
         path: path.to_path_buf(),

@@ -532,21 +532,7 @@ fn symlink_loop() {
 fn symlink_outside_the_root_is_not_followed() {
     use std::os::unix::fs::symlink;
     let outside = tempfile::tempdir().expect("temp dir");
-    write(
-        outside.path(),
-        "evil.tf",
-        r#"resource "aws_cloudwatch_log_metric_filter" "evil_outside" {
-  name           = "evil"
-  log_group_name = "aws-cloudtrail-logs-123456789012"
-  pattern        = "{ $.eventName = \"Nothing\" }"
-  metric_transformation {
-    name      = "iam-policy-changes"
-    namespace = "CISBenchmark"
-    value     = "1"
-  }
-}
-"#,
-    );
+    write(outside.path(), "evil.tf", OUTSIDE_FILTER);
     let dir = tree();
     symlink(outside.path(), dir.path().join("linked_dir")).expect("symlink");
     symlink(outside.path().join("evil.tf"), dir.path().join("evil.tf")).expect("symlink");
@@ -1094,6 +1080,531 @@ fn closed_pipe_stays_quiet() {
         assert!(
             run.stderr.is_empty(),
             "trailwatch {args:?} | (closed):\n{}",
+            run.stderr
+        );
+    }
+}
+
+// ---- malformed plans ---------------------------------------------------------------------
+
+/// Plans whose shape is wrong where the resources should be: each is an error naming the
+/// JSON path, exit 1, never `nothing to check` (before, each passed as an empty plan).
+#[test]
+fn malformed_plans_name_the_json_path() {
+    let resource = |address: &str| {
+        format!(
+            r#"{{"address": "{address}", "type": "aws_sns_topic", "name": "t", "values": {{}}}}"#
+        )
+    };
+    let cases: Vec<(String, &str)> = vec![
+        (r#""planned_values": null"#.into(), "`planned_values` is null"),
+        (r#""planned_values": {}"#.into(), "`planned_values.root_module` is missing"),
+        (
+            r#""planned_values": {"root_module": {"child_modules": "x"}}"#.into(),
+            "`planned_values.root_module.child_modules` is a string",
+        ),
+        (
+            r#""planned_values": {"root_module": {"child_modules": [7]}}"#.into(),
+            "`planned_values.root_module.child_modules[0]` is a number",
+        ),
+        (
+            r#""planned_values": {"root_module": {"resources": {}}}"#.into(),
+            "`planned_values.root_module.resources` is an object",
+        ),
+        (
+            r#""planned_values": {"root_module": {"resources": [{"address": "aws_sns_topic.t", "type": "aws_sns_topic", "name": "t", "values": "x"}]}}"#.into(),
+            "`planned_values.root_module.resources[0].values` is a string",
+        ),
+        (
+            r#""planned_values": {"root_module": {"resources": [{"type": "aws_sns_topic", "name": "t"}]}}"#.into(),
+            "`planned_values.root_module.resources[0].address` is missing",
+        ),
+        (
+            format!(
+                r#""planned_values": {{"root_module": {{"child_modules": [{{"resources": [{}, {}]}}]}}}}"#,
+                resource("aws_sns_topic.t"),
+                resource("aws_sns_topic.t")
+            ),
+            "`planned_values.root_module.child_modules[0].resources[1].address` repeats",
+        ),
+    ];
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (body, needle) in &cases {
+        write(
+            dir.path(),
+            "plan.json",
+            format!(r#"{{"format_version": "1.2", {body}}}"#),
+        );
+        let c = plan_check(dir.path(), "plan.json");
+        assert_reported(&c, "plan.json", None, needle);
+        assert_exit(&c, 1);
+        assert!(
+            !c.human.stdout.contains("nothing to check"),
+            "{body}: {}",
+            c.human.stdout
+        );
+    }
+    // 20,000 resources without an address: a few lines, not 20,000.
+    let nameless: Vec<String> = (0..20_000)
+        .map(|i| format!(r#"{{"type": "aws_sns_topic", "name": "t{i}"}}"#))
+        .collect();
+    write(
+        dir.path(),
+        "plan.json",
+        format!(
+            r#"{{"format_version": "1.2", "planned_values": {{"root_module": {{"resources": [{}]}}}}}}"#,
+            nameless.join(",")
+        ),
+    );
+    let c = plan_check(dir.path(), "plan.json");
+    assert_reported(&c, "plan.json", None, "19980 more problems");
+    assert!(findings(&c.report).len() < 30, "{}", c.json.stdout);
+}
+
+/// A plan nested 1,000 modules deep is a clear error; a plan of 20,000 resources on one
+/// line in 100 modules loads, each instance located in the plan (before, each address was
+/// searched for in the whole text, and each column counted from the start of the line).
+#[test]
+fn plan_with_many_resources_loads() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut module = String::from("{}");
+    for m in (0..1_000).rev() {
+        let resources: Vec<String> = (0..200)
+            .map(|i| {
+                format!(
+                    r#"{{"address": "module.m{m}.aws_s3_bucket.b{i}", "type": "aws_s3_bucket", "name": "b{i}", "values": {{"bucket": "b{i}"}}}}"#
+                )
+            })
+            .collect();
+        module = format!(
+            r#"{{"resources": [{}], "child_modules": [{module}]}}"#,
+            resources.join(",")
+        );
+    }
+    // serde_json refuses nesting past 128 levels: 1,000 nested modules are a clear error...
+    write(
+        dir.path(),
+        "deep.json",
+        format!(r#"{{"format_version": "1.2", "planned_values": {{"root_module": {module}}}}}"#),
+    );
+    let c = plan_check(dir.path(), "deep.json");
+    assert_reported(&c, "deep.json", None, "recursion limit");
+    // ...and 1,000 sibling modules load in time.
+    let siblings: Vec<String> = (0..100)
+        .map(|m| {
+            let resources: Vec<String> = (0..200)
+                .map(|i| {
+                    format!(
+                        r#"{{"address": "module.m{m}.aws_s3_bucket.b{i}", "type": "aws_s3_bucket", "name": "b{i}", "values": {{"bucket": "b{i}"}}}}"#
+                    )
+                })
+                .collect();
+            format!(r#"{{"resources": [{}]}}"#, resources.join(","))
+        })
+        .collect();
+    write(
+        dir.path(),
+        "wide.json",
+        format!(
+            r#"{{"format_version": "1.2", "planned_values": {{"root_module": {{"child_modules": [{}]}}}}}}"#,
+            siblings.join(",")
+        ),
+    );
+    let run = trailwatch(
+        dir.path(),
+        &[
+            "inspect",
+            "--plan",
+            "wide.json",
+            "--all",
+            "--format",
+            "json",
+        ],
+    );
+    let report: Value = serde_json::from_str(&run.stdout).expect("inspect JSON");
+    assert_eq!(
+        report["instances"].as_array().map(Vec::len),
+        Some(20_000),
+        "{}",
+        run.stderr
+    );
+}
+
+// ---- files that are not regular files, unbounded reads -----------------------------------
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+/// The findings of one rule.
+fn with_rule<'a>(c: &'a Checked, rule: &str) -> Vec<&'a Value> {
+    findings(&c.report)
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
+
+/// A `file-skipped` warning names `file` with a reason containing `needle`.
+fn assert_skipped(c: &Checked, file: &str, needle: &str) {
+    let found = with_rule(c, "file-skipped").into_iter().any(|f| {
+        f["level"] == "warning"
+            && text(&f["location"]["path"]).contains(file)
+            && text(&f["message"]).contains(needle)
+    });
+    assert!(
+        found,
+        "no file-skipped finding for {file} ({needle}):\n{}",
+        c.json.stdout
+    );
+    assert!(
+        c.human.stdout.contains("file-skipped"),
+        "human output: {}",
+        c.human.stdout
+    );
+}
+
+/// FIFOs in the tree, named like Terraform and read by `file()`/`templatefile()`: the
+/// first is a `file-skipped` warning, the others an unknown value saying why; nothing
+/// blocks (before, `file()` of a FIFO hung and a FIFO named `.tf` was passed over silently).
+#[cfg(unix)]
+#[test]
+fn fifos_in_the_tree_are_never_opened() {
+    let dir = tree();
+    for name in ["pipe.tf", "pipe.tf.json", "terraform.tfvars", "pipe.txt"] {
+        mkfifo(&dir.path().join(name));
+    }
+    write(
+        dir.path(),
+        "reads.tf",
+        "resource \"aws_sns_topic\" \"reads\" {\n  name   = file(\"pipe.txt\")\n  policy = templatefile(\"pipe.txt\", {})\n}\n",
+    );
+    let c = check_hostile(dir.path(), &[]);
+    for name in ["pipe.tf", "pipe.tf.json", "terraform.tfvars"] {
+        assert_skipped(&c, name, "FIFO");
+    }
+    let topic = inspect_instance(dir.path(), "aws_sns_topic.reads");
+    for attribute in ["name", "policy"] {
+        let shown = topic["attributes"][attribute].to_string();
+        assert!(
+            shown.contains("FIFO, not a regular file"),
+            "{attribute}: {shown}"
+        );
+    }
+}
+
+/// A FIFO named on the command line is read, as process substitution (`--var-file <(…)`)
+/// needs; so are `--plan`, `--config` and `--baseline` pipes.
+#[cfg(unix)]
+#[test]
+fn command_line_files_may_be_pipes() {
+    let dir = tree();
+    write(
+        dir.path(),
+        "named.tf",
+        "variable \"topic\" {\n  type = string\n}\nresource \"aws_sns_topic\" \"named\" {\n  name = var.topic\n}\n",
+    );
+    let fifo = dir.path().join("vars.fifo");
+    mkfifo(&fifo);
+    let writer = std::thread::spawn({
+        let fifo = fifo.clone();
+        move || fs::write(fifo, "topic = \"from-a-pipe\"\n")
+    });
+    let run = trailwatch(
+        dir.path(),
+        &[
+            "inspect",
+            ".",
+            "--all",
+            "--format",
+            "json",
+            "--var-file",
+            "vars.fifo",
+        ],
+    );
+    writer.join().expect("writer").expect("write to the FIFO");
+    assert!(
+        run.stdout.contains("from-a-pipe"),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+}
+
+/// `/dev/zero` as `--plan`, `--config`, `--baseline` and `--var-file`: refused after the
+/// size limit, never read until memory runs out.
+#[cfg(target_os = "linux")]
+#[test]
+fn endless_command_line_files_are_bounded() {
+    let dir = tree();
+    for (option, needle) in [
+        ("--plan", "larger than 192 MiB"),
+        ("--config", "larger than 16 MiB"),
+        ("--baseline", "larger than 16 MiB"),
+        ("--var-file", "larger than 16 MiB"),
+    ] {
+        let run = trailwatch(
+            dir.path(),
+            &["check", ".", "--format", "json", option, "/dev/zero"],
+        );
+        assert!(
+            run.stdout.contains(needle) || run.stderr.contains(needle),
+            "{option} /dev/zero:\n{}\n{}",
+            run.stdout,
+            run.stderr
+        );
+        assert_ne!(run.code, 0, "{option} /dev/zero");
+    }
+}
+
+/// A sparse 3 GiB `.tf` file: refused by its size, before reading, both by the scan and by
+/// the pre-commit caller scan (a file path on the command line); memory stays small.
+#[test]
+fn huge_sparse_file_is_not_read() {
+    let dir = tree();
+    let big = fs::File::create(dir.path().join("big.tf")).expect("create");
+    big.set_len(3 << 30).expect("sparse file");
+    let c = check_hostile(dir.path(), &[("big.tf", None, "larger than 16 MiB")]);
+    assert_valid_analysed(&c);
+    let run = trailwatch(
+        dir.path(),
+        &["check", "big.tf", "valid.tf", "--format", "json"],
+    );
+    assert!(run.stdout.contains("larger than 16 MiB"), "{}", run.stdout);
+}
+
+// ---- silent skips --------------------------------------------------------------------------
+
+/// Files named like Terraform that are not read: a name that is not UTF-8, a hidden file,
+/// a link to a device, a directory that cannot be listed, a path longer than the system
+/// allows. Each is a `file-skipped` warning naming it (before: `--verbose` only, or nothing).
+#[cfg(target_os = "linux")]
+#[test]
+fn skipped_files_are_findings() {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::symlink;
+    let dir = tree();
+    let odd = std::ffi::OsStr::from_bytes(b"caf\xe9.tf");
+    fs::write(dir.path().join(odd), "locals {}\n").expect("non-UTF-8 name");
+    write(dir.path(), ".hidden.tf", "locals {}\n");
+    symlink("/dev/zero", dir.path().join("zero.tf")).expect("symlink");
+    // A path longer than PATH_MAX (4,096 bytes): built one directory at a time below a
+    // directory renamed into place, since no single call may name it.
+    let long = "d".repeat(200);
+    let mut deep = dir.path().join("deep");
+    fs::create_dir(&deep).expect("mkdir");
+    let mut depth = 0;
+    while deep.as_os_str().len() < 4_300 {
+        deep.push(&long);
+        if fs::create_dir(&deep).is_err() {
+            break;
+        }
+        depth += 1;
+    }
+    if fs::write(deep.join("main.tf"), "locals {}\n").is_err() {
+        eprintln!(
+            "could not build a path of {} bytes (depth {depth})",
+            deep.as_os_str().len()
+        );
+    }
+    let c = check_hostile(dir.path(), &[]);
+    assert_skipped(&c, "caf", "not valid UTF-8");
+    assert_skipped(&c, ".hidden.tf", "hidden file");
+    assert_skipped(&c, "zero.tf", "outside");
+    if deep.as_os_str().len() > 4_096 && deep.join("main.tf").exists() {
+        assert_skipped(&c, "deep", "too long");
+    }
+    // The warnings count for --fail-on: a tree whose only problem is a skipped file fails.
+    let alone = tempfile::tempdir().expect("temp dir");
+    write(alone.path(), ".hidden.tf", "locals {}\n");
+    write(alone.path(), "main.tf", "locals {}\n");
+    let run = trailwatch(alone.path(), &["check", "."]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let run = trailwatch(alone.path(), &["check", ".", "--fail-on", "error"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+/// `trailwatch explain file-skipped` documents the rule.
+#[test]
+fn file_skipped_is_explained() {
+    let dir = tree();
+    let run = trailwatch(dir.path(), &["explain", "file-skipped"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("not analysed"), "{}", run.stdout);
+}
+
+// ---- reading outside the repository --------------------------------------------------------
+
+/// A metric filter that must never be loaded: it lives outside the scanned repository.
+const OUTSIDE_FILTER: &str = r#"resource "aws_cloudwatch_log_metric_filter" "evil_outside" {
+  name           = "evil"
+  log_group_name = "aws-cloudtrail-logs-123456789012"
+  pattern        = "{ $.eventName = \"Nothing\" }"
+  metric_transformation {
+    name      = "iam-policy-changes"
+    namespace = "CISBenchmark"
+    value     = "1"
+  }
+}
+"#;
+
+/// A committed `.trailwatch.toml` naming files outside the repository (`/proc/self/environ`,
+/// `../x.tfvars`) is refused with exit 2, and no byte of them is printed (before, the CI
+/// job's environment appeared in a snippet).
+#[cfg(unix)]
+#[test]
+fn configuration_names_only_files_inside_the_repository() {
+    let outside = tempfile::tempdir().expect("temp dir");
+    let repo = outside.path().join("repo");
+    fs::create_dir(&repo).expect("mkdir");
+    fs::create_dir(repo.join(".git")).expect("mkdir .git");
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(VALID),
+        repo.join("valid.tf"),
+    )
+    .expect("copy");
+    write(
+        outside.path(),
+        "secret.tfvars",
+        "token = \"outside-secret-value\"\n",
+    );
+    for entry in ["/proc/self/environ", "../secret.tfvars"] {
+        write(
+            &repo,
+            ".trailwatch.toml",
+            format!("var_files = [\"{entry}\"]\n"),
+        );
+        let run = trailwatch(&repo, &["check", "."]);
+        assert_eq!(run.code, 2, "{entry}: {}\n{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains("outside the repository"),
+            "{}",
+            run.stderr
+        );
+        let printed = format!("{}{}", run.stdout, run.stderr);
+        assert!(
+            !printed.contains("outside-secret-value") && !printed.contains("PATH="),
+            "{printed}"
+        );
+    }
+    // Inside the repository (a subdirectory of the scanned one included) is fine.
+    write(&repo, "env/prod.tfvars", "region = \"eu-west-1\"\n");
+    write(
+        &repo,
+        ".trailwatch.toml",
+        "var_files = [\"env/prod.tfvars\"]\n",
+    );
+    let run = trailwatch(&repo, &["check", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+}
+
+/// Module directories that resolve outside the repository — through a symbolic link, or a
+/// committed `.terraform/modules/modules.json` whose `Dir` points outside — are refused
+/// with a `file-skipped` finding, and nothing of them is loaded or printed.
+#[cfg(unix)]
+#[test]
+fn module_directories_outside_the_repository_are_refused() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().expect("temp dir");
+    write(outside.path(), "evil/main.tf", OUTSIDE_FILTER);
+    let dir = tree();
+    symlink(outside.path().join("evil"), dir.path().join("linked")).expect("symlink");
+    write(
+        dir.path(),
+        "modules.tf",
+        "module \"linked\" {\n  source = \"./linked\"\n}\nmodule \"registry\" {\n  source = \"example/evil/aws\"\n}\n",
+    );
+    write(
+        dir.path(),
+        ".terraform/modules/modules.json",
+        format!(
+            r#"{{"Modules": [{{"Key": "registry", "Source": "example/evil/aws", "Dir": "{}"}}]}}"#,
+            outside.path().join("evil").display()
+        ),
+    );
+    let c = check_hostile(dir.path(), &[]);
+    assert_not_mentioned(&c, "evil_outside");
+    assert_skipped(&c, "linked", "outside the repository");
+    let shown = outside.path().join("evil").display().to_string();
+    assert!(
+        with_rule(&c, "file-skipped")
+            .iter()
+            .any(|f| text(&f["message"]).contains(&shown)),
+        "{}",
+        c.json.stdout
+    );
+    let inspect = trailwatch(dir.path(), &["inspect", ".", "--all"]);
+    assert!(
+        !inspect.stdout.contains("evil_outside"),
+        "{}",
+        inspect.stdout
+    );
+}
+
+// ---- terminal injection ------------------------------------------------------------------
+
+/// True for a byte sequence a terminal would act on: a C0 control other than newline, tab
+/// and carriage return, DEL, or a C1 control.
+fn has_control(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+}
+
+/// ESC, OSC, BEL, DEL and C1 controls in file names, values, snippets and messages: no
+/// human-readable output (human, GitHub annotations, inspect, errors) carries them raw.
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    let dir = tree();
+    let controls = [
+        "\u{1b}[2J",
+        "\u{1b}]8;;http://x\u{7}",
+        "\u{9b}31m",
+        "\u{7f}",
+        "\u{0}",
+        "\r",
+    ];
+    for (i, c) in controls.iter().enumerate() {
+        // A syntax error whose line (the snippet) holds the control characters.
+        write(
+            dir.path(),
+            &format!("bad{i}.tf"),
+            format!("locals {{\n  x{i} = {c} oops\n}}\n"),
+        );
+        // A value shown by inspect, a message quoting a value, a file name.
+        write(
+            dir.path(),
+            &format!("v{i}{}.tf", c.replace(['\0', '/'], "")),
+            format!(
+                "resource \"aws_cloudwatch_log_metric_filter\" \"f{i}\" {{\n  name           = \"f{i}{c}\"\n  log_group_name = \"g{c}\"\n  pattern        = \"{{ $.eventName = \\\"Evil{c}\\\" }}\"\n  metric_transformation {{\n    name      = \"m{i}\"\n    namespace = \"CIS{c}\"\n    value     = \"1\"\n  }}\n}}\n"
+            ),
+        );
+    }
+    write(dir.path(), ".trailwatch.toml", "\"bad\u{1b}[2Jkey\" = 1\n");
+    let config = trailwatch(dir.path(), &["check", "."]);
+    assert!(!has_control(&config.stderr), "{:?}", config.stderr);
+    assert_eq!(config.code, 2, "{}", config.stderr);
+    fs::remove_file(dir.path().join(".trailwatch.toml")).expect("rm");
+    for args in [
+        &["check", "."][..],
+        &["check", ".", "--format", "github"],
+        &["check", ".", "--verbose"],
+        &["inspect", ".", "--all", "--verbose"],
+    ] {
+        let run = trailwatch(dir.path(), args);
+        let printed = format!("{}{}", run.stdout, run.stderr);
+        assert!(printed.contains("bad0.tf"), "{args:?}: {printed}");
+        assert!(
+            !has_control(&run.stdout),
+            "{args:?} stdout: {:?}",
+            run.stdout
+        );
+        assert!(
+            !has_control(&run.stderr),
+            "{args:?} stderr: {:?}",
             run.stderr
         );
     }

@@ -4,8 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use trailwatch::config;
+use trailwatch::discover::read::{self, Origin};
 use trailwatch::pattern::wildcard_matches;
-use trailwatch::report::{self, docs};
+use trailwatch::report::{self, docs, printable};
 use trailwatch::rules::check::CheckOptions;
 use trailwatch::rules::{Level, controls};
 use trailwatch::terraform::{LoadOptions, VarArg};
@@ -83,8 +84,10 @@ pub struct CheckArgs {
     pub quiet: bool,
 }
 
+/// A usage or I/O error: the message may quote the scanned tree (a path, a key of the
+/// configuration file), so its control characters are escaped.
 fn usage(message: &str) -> u8 {
-    eprintln!("error: {message}");
+    eprintln!("error: {}", printable(message));
     2
 }
 
@@ -126,11 +129,15 @@ fn check_ids<'a>(
 }
 
 fn load_config(args: &CheckArgs) -> Result<Option<config::Loaded>, String> {
-    let path = match &args.config {
-        Some(path) => Some(path.clone()),
-        None => args.paths.first().and_then(|p| config::find(p)),
-    };
-    path.map(|p| config::load(&p)).transpose()
+    match &args.config {
+        Some(path) => config::load(path, Origin::CommandLine).map(Some),
+        None => args
+            .paths
+            .first()
+            .and_then(|p| config::find(p))
+            .map(|p| config::load(&p, Origin::Tree))
+            .transpose(),
+    }
 }
 
 pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
@@ -200,18 +207,21 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
     }
     selected.retain(|id| !config.disable.contains(id));
     // Terraform's precedence: a later argument wins, so the configuration's files come first.
-    let mut vars: Vec<VarArg> = config
-        .var_files
-        .iter()
-        .map(|f| VarArg::File(config_dir.as_ref().map_or(f.clone(), |d| d.join(f))))
-        .collect();
+    let mut vars: Vec<VarArg> = Vec::new();
+    for file in &config.var_files {
+        match config_var_file(file, config_dir.as_deref(), &config_name) {
+            Ok(path) => vars.push(VarArg::File(path)),
+            Err(e) => return usage(&e),
+        }
+    }
     match super::vars::ordered(matches, &args.vars, &args.var_files) {
         Ok(given) => vars.extend(given),
         Err(e) => return usage(&e),
     }
+    // A pipe (`--var-file <(…)`) is a file too; only a missing path or a directory is not.
     for var in &vars {
         if let VarArg::File(file) = var
-            && !file.is_file()
+            && (!file.exists() || file.is_dir())
         {
             return usage(&format!("var file {}: no such file", file.display()));
         }
@@ -238,8 +248,12 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         .unwrap_or_else(|| PathBuf::from("."));
     report.findings.retain(|f| {
         let named = |id: &String| f.rule == *id || f.control.as_ref() == Some(id);
-        // Syntax errors and broken suppressions concern every rule: `--rule` keeps them.
-        let always = f.rule == "terraform-syntax" || f.rule == "invalid-suppression";
+        // Syntax errors, files not analysed and broken suppressions concern every rule:
+        // `--rule` keeps them.
+        let always = matches!(
+            f.rule.as_str(),
+            "terraform-syntax" | "file-skipped" | "invalid-suppression"
+        );
         (rules.is_empty() || always || rules.iter().any(named))
             && !config.disable.iter().any(named)
             && !excluded(f, &config.exclude, config_dir.as_deref(), &scan_root)
@@ -251,16 +265,16 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
     }
     if args.verbose {
         if let Some(loaded) = &loaded_config {
-            eprintln!("config: {}", loaded.path.display());
+            eprintln!("config: {}", printable(&loaded.path.display().to_string()));
         }
         eprintln!(
             "checked {} file(s) in {} root module(s): {}",
             report.files,
             report.roots.len(),
-            report.roots.join(", ")
+            printable(&report.roots.join(", "))
         );
         for (path, reason) in &report.skipped {
-            eprintln!("skipped {path}: {reason}");
+            eprintln!("{}", printable(&format!("skipped {path}: {reason}")));
         }
     }
     if let Some(path) = &args.baseline {
@@ -307,6 +321,37 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
     match threshold {
         Some(level) if report.active().any(|f| f.level >= level) => 1,
         _ => 0,
+    }
+}
+
+/// A `var_files` entry of the configuration file, which a pull request can change: it may
+/// only name a regular file inside the repository holding the configuration file, so a
+/// committed `.trailwatch.toml` cannot make trailwatch read (and print) `/proc/self/environ`.
+fn config_var_file(
+    file: &std::path::Path,
+    config_dir: Option<&std::path::Path>,
+    config_name: &str,
+) -> Result<PathBuf, String> {
+    let dir = config_dir.unwrap_or(std::path::Path::new("."));
+    let path = dir.join(file);
+    let repository = read::repository_root(dir).unwrap_or_else(|| dir.to_path_buf());
+    let entry = format!("{config_name}: var_files entry `{}`", file.display());
+    if !path.exists() {
+        return Err(format!("{entry}: no such file"));
+    }
+    if !read::within(&path, std::slice::from_ref(&repository)) {
+        return Err(format!(
+            "{entry} is outside the repository ({}); a configuration file may only name files inside it\n  help: pass files from elsewhere with --var-file",
+            repository.display()
+        ));
+    }
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.is_file() => Ok(path),
+        Ok(meta) => Err(format!(
+            "{entry} is {}; a configuration file may only name regular files",
+            read::kind_of(meta.file_type())
+        )),
+        Err(e) => Err(format!("{entry}: {e}")),
     }
 }
 

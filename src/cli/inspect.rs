@@ -1,11 +1,12 @@
 //! `trailwatch inspect`: shows the evaluated resource instances the analyzer sees.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use serde_json::{Value as J, json};
 
+use trailwatch::report::printable;
 use trailwatch::terraform::eval::relative;
 use trailwatch::terraform::plan::load_plan;
 use trailwatch::terraform::{Instance, LoadOptions, Loaded, Severity, Value, load};
@@ -63,7 +64,10 @@ pub fn run(args: InspectArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         None => PathBuf::from("."),
     });
     if !root.exists() {
-        eprintln!("error: {} does not exist", root.display());
+        eprintln!(
+            "error: {} does not exist",
+            printable(&root.display().to_string())
+        );
         return 2;
     }
     let options = match super::vars::ordered(matches, &args.vars, &args.var_files) {
@@ -158,18 +162,32 @@ fn findings(
     }
 }
 
-/// The instance a reference names, if it was loaded.
-fn resolve<'a>(loaded: &'a Loaded, from: &Instance, reference: &str) -> Option<&'a Instance> {
-    loaded
-        .instances
-        .iter()
-        .filter(|i| i.root == from.root)
-        .filter(|i| reference.starts_with(&i.address))
-        .filter(|i| reference[i.address.len()..].starts_with('.'))
-        .max_by_key(|i| i.address.len())
+/// The loaded instances by root and address, to resolve references in one lookup per
+/// prefix (a scan of every instance per reference is quadratic on a large plan).
+struct ByAddress<'a>(HashMap<(&'a str, &'a str), &'a Instance>);
+
+impl<'a> ByAddress<'a> {
+    fn new(loaded: &'a Loaded) -> Self {
+        ByAddress(
+            loaded
+                .instances
+                .iter()
+                .map(|i| ((i.root.as_str(), i.address.as_str()), i))
+                .collect(),
+        )
+    }
+
+    /// The instance a reference names (its longest address prefix followed by `.`).
+    fn resolve(&self, from: &Instance, reference: &str) -> Option<&'a Instance> {
+        reference
+            .rmatch_indices('.')
+            .find_map(|(at, _)| self.0.get(&(from.root.as_str(), &reference[..at])))
+            .copied()
+    }
 }
 
 fn to_json(loaded: &Loaded, shown: &[&Instance], base: &std::path::Path) -> J {
+    let index = ByAddress::new(loaded);
     let instances: Vec<J> = shown
         .iter()
         .map(|i| {
@@ -202,7 +220,7 @@ fn to_json(loaded: &Loaded, shown: &[&Instance], base: &std::path::Path) -> J {
                 "references": refs.iter().map(|(path, r)| json!({
                     "attribute": path,
                     "reference": r,
-                    "resolves_to": resolve(loaded, i, r).map(|t| t.address.clone()),
+                    "resolves_to": index.resolve(i, r).map(|t| t.address.clone()),
                 })).collect::<Vec<_>>(),
                 "unknowns": unk.iter().map(|(path, reason)| json!({
                     "attribute": path,
@@ -228,6 +246,7 @@ fn to_json(loaded: &Loaded, shown: &[&Instance], base: &std::path::Path) -> J {
 }
 
 fn print_human(loaded: &Loaded, shown: &[&Instance], base: &std::path::Path, verbose: bool) {
+    let index = ByAddress::new(loaded);
     let mut first = true;
     for i in shown {
         if !first {
@@ -239,7 +258,14 @@ fn print_human(loaded: &Loaded, shown: &[&Instance], base: &std::path::Path, ver
         } else {
             format!("[{}] ", i.root)
         };
-        println!("{root}{}  ({})", i.address, loaded.sources.location(i.span));
+        println!(
+            "{}",
+            printable(&format!(
+                "{root}{}  ({})",
+                i.address,
+                loaded.sources.location(i.span)
+            ))
+        );
         for (path, v) in leaves(i) {
             let loc = i
                 .attribute_spans
@@ -251,7 +277,7 @@ fn print_human(loaded: &Loaded, shown: &[&Instance], base: &std::path::Path, ver
             findings(&path, v, &mut refs, &mut unk);
             let resolved: Vec<String> = refs
                 .iter()
-                .map(|(_, r)| match resolve(loaded, i, r) {
+                .map(|(_, r)| match index.resolve(i, r) {
                     Some(t) => format!("{r} → {}", t.address),
                     None => format!("{r} → not in this configuration"),
                 })
@@ -261,7 +287,10 @@ fn print_human(loaded: &Loaded, shown: &[&Instance], base: &std::path::Path, ver
             } else {
                 format!("  [{}]", resolved.join("; "))
             };
-            println!("  {path} = {}{loc}{note}", v.render());
+            println!(
+                "{}",
+                printable(&format!("  {path} = {}{loc}{note}", v.render()))
+            );
         }
     }
     if shown.is_empty() {
@@ -278,14 +307,21 @@ fn print_human(loaded: &Loaded, shown: &[&Instance], base: &std::path::Path, ver
             .as_ref()
             .map(|l| format!("{l}: "))
             .unwrap_or_default();
-        eprintln!("{level}: {at}{}", d.message);
+        eprintln!("{}", printable(&format!("{level}: {at}{}", d.message)));
         if let Some(h) = &d.help {
-            eprintln!("  help: {h}");
+            eprintln!("  help: {}", printable(h));
         }
     }
     if verbose {
         for s in &loaded.skipped {
-            eprintln!("skipped {}: {}", relative(&s.path, base), s.reason);
+            eprintln!(
+                "{}",
+                printable(&format!(
+                    "skipped {}: {}",
+                    relative(&s.path, base),
+                    s.reason
+                ))
+            );
         }
     }
 }

@@ -8,6 +8,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::read::{MAX_FILE_BYTES, Origin, read_text};
+
 static SOURCE: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r#"(?m)^\s*"?source"?\s*[=:]\s*"(\.\.?/[^"]*)""#).ok());
 
@@ -30,7 +32,7 @@ fn local_calls(tree: &Path) -> BTreeMap<PathBuf, BTreeSet<PathBuf>> {
         if !entry.file_type().is_file() || !(name.ends_with(".tf") || name.ends_with(".tf.json")) {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+        let Ok(text) = read_text(entry.path(), Origin::Tree, MAX_FILE_BYTES) else {
             continue;
         };
         let Some(dir) = entry.path().parent() else {

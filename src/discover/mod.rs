@@ -1,9 +1,13 @@
 //! Finds the Terraform files under the paths given: `.tf`, `.tf.json`, `terraform.tfvars(.json)`
 //! and `*.auto.tfvars(.json)`. Skips `.terraform/`, hidden directories and test files, and
-//! never follows a symlink out of the scanned root.
+//! never follows a symlink out of the scanned root. A file named like Terraform's that is
+//! not read (not a regular file, a name that is not UTF-8, a directory that cannot be
+//! listed) is [`Skipped`] with `reported` set, so it becomes a `file-skipped` finding.
 
 pub mod callers;
+pub mod read;
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -33,6 +37,29 @@ pub struct DiscoveredFile {
 pub struct Skipped {
     pub path: PathBuf,
     pub reason: String,
+    /// A Terraform file (or a directory that may hold some) that is not analysed: reported
+    /// as a `file-skipped` finding, not only under `--verbose`.
+    pub reported: bool,
+}
+
+impl Skipped {
+    /// A skip shown under `--verbose` only: a file Terraform itself does not read.
+    pub fn quiet(path: &Path, reason: impl Into<String>) -> Skipped {
+        Skipped {
+            path: path.to_path_buf(),
+            reason: reason.into(),
+            reported: false,
+        }
+    }
+
+    /// A Terraform file, or a directory, that is not analysed: a `file-skipped` finding.
+    pub fn reported(path: &Path, reason: impl Into<String>) -> Skipped {
+        Skipped {
+            path: path.to_path_buf(),
+            reason: reason.into(),
+            reported: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -69,15 +96,76 @@ fn skip_dir(name: &str) -> Option<&'static str> {
     }
 }
 
-/// Why a Terraform-looking file is skipped, if it is.
-fn skip_file(name: &str) -> Option<&'static str> {
-    if name.ends_with(".tftest.hcl") || name.ends_with(".tftest.json") {
-        Some("terraform test file")
-    } else if name.starts_with('.') {
-        Some("hidden file")
+/// Why a file named like Terraform's is not read, if it is not: Terraform ignores hidden
+/// files; only regular files with a UTF-8 name are read (a FIFO would block, a device never
+/// ends).
+fn skip_file(name: &OsStr, file_type: std::fs::FileType) -> Option<String> {
+    let Some(text) = name.to_str() else {
+        return Some("the file name is not valid UTF-8".into());
+    };
+    if text.starts_with('.') {
+        Some("hidden file: Terraform ignores it".into())
+    } else if !file_type.is_file() {
+        Some(format!(
+            "{}, not a regular file: only regular files are read",
+            read::kind_of(file_type)
+        ))
     } else {
         None
     }
+}
+
+/// The Terraform kind of a file name; a name that is not UTF-8 is classified by its
+/// readable part, so that it is reported rather than passed over.
+fn classify_name(name: &OsStr) -> Option<FileKind> {
+    classify(&name.to_string_lossy())
+}
+
+/// The configuration files (`.tf`, `.tf.json`) of one module directory that discovery did
+/// not cover (a module outside the scanned paths), sorted by name, and those that cannot
+/// be read, with why.
+pub fn module_files(dir: &Path) -> (Vec<(String, FileKind)>, Vec<Skipped>) {
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            skipped.push(Skipped::reported(
+                dir,
+                format!("module directory cannot be read: {e}"),
+            ));
+            return (files, skipped);
+        }
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                skipped.push(Skipped::reported(dir, format!("cannot be listed: {e}")));
+                continue;
+            }
+        };
+        let name = entry.file_name();
+        let Some(kind) =
+            classify_name(&name).filter(|k| matches!(k, FileKind::Hcl | FileKind::Json))
+        else {
+            continue;
+        };
+        // Follows a symbolic link, as reading the file would.
+        match std::fs::metadata(entry.path()) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(meta) => match skip_file(&name, meta.file_type()) {
+                Some(reason) => skipped.push(Skipped::reported(&entry.path(), reason)),
+                None => files.push((name.to_string_lossy().into_owned(), kind)),
+            },
+            Err(e) => skipped.push(Skipped::reported(
+                &entry.path(),
+                format!("cannot be read: {e}"),
+            )),
+        }
+    }
+    files.sort();
+    (files, skipped)
 }
 
 /// Walks each path. A file path is taken as is (its directory is its module); a directory is
@@ -89,18 +177,18 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
             let root = p
                 .parent()
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            match classify(name) {
-                Some(kind) => d.files.push(DiscoveredFile {
-                    root,
-                    path: p.clone(),
-                    relative: name.to_string(),
-                    kind,
-                }),
-                None => d.skipped.push(Skipped {
-                    path: p.clone(),
-                    reason: "not a Terraform file".into(),
-                }),
+            let name = p.file_name().unwrap_or_default();
+            match classify_name(name) {
+                Some(kind) => match std::fs::metadata(p).map(|m| skip_file(name, m.file_type())) {
+                    Ok(Some(reason)) => d.skipped.push(Skipped::reported(p, reason)),
+                    _ => d.files.push(DiscoveredFile {
+                        root,
+                        path: p.clone(),
+                        relative: name.to_string_lossy().into_owned(),
+                        kind,
+                    }),
+                },
+                None => d.skipped.push(Skipped::quiet(p, "not a Terraform file")),
             }
             continue;
         }
@@ -118,10 +206,10 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
 
 fn walk(root: &Path, d: &mut Discovery) {
     let Ok(canon_root) = root.canonicalize() else {
-        d.skipped.push(Skipped {
-            path: root.to_path_buf(),
-            reason: "path does not exist or cannot be read".into(),
-        });
+        d.skipped.push(Skipped::reported(
+            root,
+            "path does not exist or cannot be read",
+        ));
         return;
     };
     let mut skipped = Vec::new();
@@ -133,14 +221,11 @@ fn walk(root: &Path, d: &mut Discovery) {
             if e.depth() == 0 {
                 return true;
             }
-            let name = e.file_name().to_str().unwrap_or("");
+            let name = e.file_name().to_string_lossy();
             if e.file_type().is_dir()
-                && let Some(reason) = skip_dir(name)
+                && let Some(reason) = skip_dir(&name)
             {
-                skipped.push(Skipped {
-                    path: e.path().to_path_buf(),
-                    reason: reason.into(),
-                });
+                skipped.push(Skipped::quiet(e.path(), reason));
                 return false;
             }
             if e.path_is_symlink() {
@@ -149,9 +234,12 @@ fn walk(root: &Path, d: &mut Discovery) {
                     .canonicalize()
                     .is_ok_and(|c| c.starts_with(&canon_root));
                 if !inside {
+                    // A directory may hold Terraform files; a file matters if named like one.
+                    let reported = e.file_type().is_dir() || classify_name(e.file_name()).is_some();
                     skipped.push(Skipped {
                         path: e.path().to_path_buf(),
                         reason: "symbolic link that leads outside the scanned directory".into(),
+                        reported,
                     });
                     return false;
                 }
@@ -165,33 +253,30 @@ fn walk(root: &Path, d: &mut Discovery) {
                 let path = e
                     .path()
                     .map_or_else(|| root.to_path_buf(), Path::to_path_buf);
-                let reason = if e.loop_ancestor().is_some() {
-                    "symbolic link loop".to_string()
+                // A loop leads back into what is walked anyway; anything else (a directory
+                // without permission, a path longer than the system allows, a dangling
+                // link) may hide Terraform files.
+                d.skipped.push(if e.loop_ancestor().is_some() {
+                    Skipped::quiet(&path, "symbolic link loop")
                 } else {
-                    format!("cannot be read: {e}")
-                };
-                d.skipped.push(Skipped { path, reason });
+                    Skipped::reported(&path, format!("cannot be read: {e}"))
+                });
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        if entry.file_type().is_dir() {
             continue;
         }
-        let name = entry.file_name().to_str().unwrap_or("");
-        let Some(kind) = classify(name) else {
-            if name.ends_with(".tftest.hcl") {
-                d.skipped.push(Skipped {
-                    path: entry.path().to_path_buf(),
-                    reason: "terraform test file".into(),
-                });
+        let name = entry.file_name();
+        let Some(kind) = classify_name(name) else {
+            if name.to_string_lossy().ends_with(".tftest.hcl") {
+                d.skipped
+                    .push(Skipped::quiet(entry.path(), "terraform test file"));
             }
             continue;
         };
-        if let Some(reason) = skip_file(name) {
-            d.skipped.push(Skipped {
-                path: entry.path().to_path_buf(),
-                reason: reason.into(),
-            });
+        if let Some(reason) = skip_file(name, entry.file_type()) {
+            d.skipped.push(Skipped::reported(entry.path(), reason));
             continue;
         }
         let relative = entry

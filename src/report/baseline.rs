@@ -8,6 +8,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::{Report, stable_hash};
+use crate::discover::read::{MAX_FILE_BYTES, Origin, read_text};
 
 pub fn write(report: &Report, path: &Path) -> Result<(), String> {
     let mut entries: Vec<Value> = report
@@ -35,7 +36,7 @@ pub fn write(report: &Report, path: &Path) -> Result<(), String> {
 
 /// Reads the fingerprints of a baseline file.
 pub fn read(path: &Path) -> Result<BTreeSet<String>, String> {
-    let text = std::fs::read_to_string(path)
+    let text = read_text(path, Origin::CommandLine, MAX_FILE_BYTES)
         .map_err(|e| format!("{}: cannot read the baseline: {e}", path.display()))?;
     let value: Value = serde_json::from_str(&text).map_err(|e| {
         format!(

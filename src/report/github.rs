@@ -3,14 +3,17 @@
 
 use std::fmt::Write;
 
-use super::Report;
+use super::{Report, printable};
 use crate::rules::Level;
 
-/// Escapes a message (`%`, CR, LF) as the runner expects.
+/// Escapes a message (`%`, CR, LF) as the runner expects, and any other control character
+/// (an ESC sequence would reach the job log's terminal emulation) as [`printable`] does.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    let text = text
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    printable(&text).into_owned()
 }
 
 /// Escapes a property value: also `:` and `,`.

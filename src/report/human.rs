@@ -5,6 +5,7 @@ use std::fmt::{self, Write};
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 
+use super::printable::{Printable, printable};
 use super::{ControlStatus, Report};
 use crate::rules::{Finding, Level};
 
@@ -16,6 +17,8 @@ pub struct Options {
 struct Rendered<'a> {
     finding: &'a Finding,
     source: Option<NamedSource<String>>,
+    /// Where the finding's offsets moved in `source`, whose control characters are escaped.
+    moved: Option<&'a Printable>,
     help: Option<String>,
 }
 
@@ -64,23 +67,66 @@ impl miette::Diagnostic for Rendered<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
         let primary = self.finding.location.as_ref()?;
+        let span = |start: usize, end: usize| {
+            let (start, end) = match self.moved {
+                Some(p) => (p.offset(start), p.offset(end)),
+                None => (start, end),
+            };
+            (start, end.saturating_sub(start))
+        };
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             Some(short_label(self.finding)),
-            (primary.start, primary.end.saturating_sub(primary.start)),
+            span(primary.start, primary.end),
         )];
         for related in &self.finding.related {
             if related.location.path == primary.path {
                 labels.push(LabeledSpan::new_with_span(
                     Some(related.message.clone()),
-                    (
-                        related.location.start,
-                        related.location.end.saturating_sub(related.location.start),
-                    ),
+                    span(related.location.start, related.location.end),
                 ));
             }
         }
         Some(Box::new(labels.into_iter()))
     }
+}
+
+/// A snippet shows whole lines: one of a plan written on a single line (megabytes) says
+/// nothing and floods the terminal, so past this length only `path:line:column` is shown.
+const MAX_SNIPPET_LINE: usize = 1_000;
+
+fn snippet_too_long(text: &str, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    let at = at.min(bytes.len());
+    let start = bytes[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let end = bytes[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| at + i);
+    end - start > MAX_SNIPPET_LINE
+}
+
+/// The finding with every text that comes from the scanned tree (message, help, fix, paths,
+/// related messages) made safe for a terminal.
+fn printable_finding(f: &Finding) -> Finding {
+    let text = |s: &str| printable(s).into_owned();
+    let mut f = f.clone();
+    f.message = text(&f.message);
+    f.help = f.help.as_deref().map(text);
+    if let Some(fix) = &mut f.fix {
+        fix.description = text(&fix.description);
+        fix.replacement = text(&fix.replacement);
+    }
+    if let Some(l) = &mut f.location {
+        l.path = text(&l.path);
+    }
+    for r in &mut f.related {
+        r.message = text(&r.message);
+        r.location.path = text(&r.location.path);
+    }
+    f
 }
 
 fn short_label(f: &Finding) -> String {
@@ -118,24 +164,27 @@ pub fn render(report: &Report, options: &Options) -> String {
         .active()
         .filter(|f| !(options.quiet && f.level == Level::Note))
         .collect();
+    // Each source escaped once, however many findings point into it.
+    let mut escaped: std::collections::HashMap<&str, Printable> = Default::default();
     for group in group_missing_controls(&shown) {
-        let grouped;
         let finding = match group.as_slice() {
-            [one] => *one,
-            many => {
-                grouped = group_missing(many);
-                &grouped
-            }
+            [one] => printable_finding(one),
+            many => printable_finding(&group_missing(many)),
         };
-        let source = finding.location.as_ref().and_then(|l| {
-            report
-                .sources
-                .get(&l.path)
-                .map(|text| NamedSource::new(l.path.clone(), text.clone()))
+        let finding = &finding;
+        let original = finding.location.as_ref().and_then(|l| {
+            let (path, text) = report.sources.get_key_value(&l.path)?;
+            (!snippet_too_long(text, l.start)).then_some((path.as_str(), text))
         });
+        let moved = original
+            .map(|(path, text)| &*escaped.entry(path).or_insert_with(|| Printable::new(text)));
+        let source = original
+            .zip(moved)
+            .map(|((path, _), p)| NamedSource::new(printable(path), p.text.clone()));
         let rendered = Rendered {
             finding,
             source,
+            moved,
             help: help_text(finding),
         };
         let mut text = String::new();

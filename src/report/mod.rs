@@ -6,7 +6,10 @@ pub mod docs;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod printable;
 pub mod sarif;
+
+pub use printable::printable;
 
 use std::collections::BTreeMap;
 

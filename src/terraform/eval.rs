@@ -1572,10 +1572,9 @@ impl<'a> Evaluator<'a> {
                 "{name}(\"{p}\"): the file is missing or outside the scanned directory"
             )));
         }
-        let Some((file, text)) = super::read_source(self.shared, &path) else {
-            return Ok(Value::unknown(format!(
-                "{name}(\"{p}\"): the file cannot be read"
-            )));
+        let (file, text) = match super::read_source(self.shared, &path) {
+            Ok(read) => read,
+            Err(why) => return Ok(Value::unknown(format!("{name}(\"{p}\"): {why}"))),
         };
         if name == "file" {
             return Ok(Value::String(Str::from_source(

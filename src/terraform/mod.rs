@@ -27,6 +27,7 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
+use crate::discover::read::Origin;
 use crate::discover::{self, FileKind, Skipped};
 use ast::{Attribute, Body};
 use config::Module;
@@ -176,15 +177,9 @@ type RawDiag = (
     Option<String>,
 );
 
-const MAX_FILE_BYTES: u64 = 16 << 20;
-
-fn read_text(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(format!("file is larger than {} MiB", MAX_FILE_BYTES >> 20));
-    }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|_| "file is not valid UTF-8".to_string())
+/// Reads a Terraform, tfvars or manifest file, bounded (see [`discover::read`]).
+fn read_text(path: &Path, origin: Origin) -> Result<String, String> {
+    discover::read::read_text(path, origin, discover::read::MAX_FILE_BYTES)
 }
 
 /// Parses a file's text; errors come back as (byte offset, message).
@@ -249,16 +244,41 @@ fn display_for(base: Option<&Path>, path: &Path) -> String {
     }
 }
 
-/// Reads a file into the shared source map (once) and returns its id and text.
-pub(crate) fn read_source(shared: &Shared, path: &Path) -> Option<(FileId, Arc<str>)> {
-    let mut sources = shared.sources.lock().ok()?;
+/// Reads a file of the tree into the shared source map (once) and returns its id and
+/// text, or why it cannot be read.
+pub(crate) fn read_source(shared: &Shared, path: &Path) -> Result<(FileId, Arc<str>), String> {
+    let poisoned = || "internal error: the source map is poisoned".to_string();
+    let mut sources = shared.sources.lock().map_err(|_| poisoned())?;
     if let Some(id) = sources.find(path) {
-        return sources.get(id).map(|f| (id, f.text.clone()));
+        return sources
+            .get(id)
+            .map(|f| (id, f.text.clone()))
+            .ok_or_else(poisoned);
     }
-    let text: Arc<str> = read_text(path).ok()?.into();
+    if !discover::read::within(path, &repositories(shared)) {
+        return Err("the file is outside the repository; trailwatch reads only inside it".into());
+    }
+    let text: Arc<str> = read_text(path, Origin::Tree)?.into();
     let display = display_for(shared.display_base.as_deref(), path);
     let id = sources.add(path.to_path_buf(), display, text.clone());
-    Some((id, text))
+    Ok((id, text))
+}
+
+/// The repositories holding the scanned paths: files named by the configuration (module
+/// directories, `file()`, `modules.json` entries) must resolve inside one.
+fn repositories(shared: &Shared) -> Vec<PathBuf> {
+    shared
+        .scan_roots
+        .iter()
+        .filter_map(|r| discover::read::repository_root(r))
+        .collect()
+}
+
+/// Records a file or module directory that is not analysed, as a `file-skipped` finding.
+fn skip(shared: &Shared, skipped: Skipped) {
+    if let Ok(mut sources) = shared.sources.lock() {
+        sources.skip(skipped);
+    }
 }
 
 /// The module in `dir`, from the cache or parsed now; `cache` keeps it for later callers.
@@ -360,28 +380,38 @@ fn is_override(name: &str) -> bool {
     stem == "override" || stem.ends_with("_override")
 }
 
-/// The configuration files of a directory discovery did not cover, sorted by name.
+/// The configuration files of a directory discovery did not cover, sorted by name. A
+/// directory that resolves (symbolic links included) outside the repository is refused;
+/// so is each file that cannot be read; both are recorded as skipped.
 fn undiscovered_config_files(shared: &Shared, dir: &Path) -> Option<Vec<ModuleFile>> {
-    let mut names: Vec<(String, FileKind)> = std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .filter_map(|e| {
-            let n = e.file_name().to_str()?.to_string();
-            let k = discover::classify(&n)?;
-            let config = matches!(k, FileKind::Hcl | FileKind::Json);
-            (config && !n.starts_with('.')).then_some((n, k))
-        })
-        .collect();
+    if !dir.exists() {
+        return None;
+    }
+    if !discover::read::within(dir, &repositories(shared)) {
+        skip(
+            shared,
+            Skipped::reported(
+                dir,
+                "module directory outside the repository: trailwatch reads only inside it",
+            ),
+        );
+        return None;
+    }
+    let (names, skipped) = discover::module_files(dir);
+    for s in skipped {
+        skip(shared, s);
+    }
     if names.is_empty() {
         return None;
     }
-    names.sort();
     Some(
         names
             .into_iter()
             .filter_map(|(n, kind)| {
-                let (id, text) = read_source(shared, &dir.join(&n))?;
+                let path = dir.join(&n);
+                let (id, text) = read_source(shared, &path)
+                    .map_err(|why| skip(shared, Skipped::reported(&path, why)))
+                    .ok()?;
                 Some(ModuleFile {
                     id,
                     kind,
@@ -426,7 +456,14 @@ fn modules_json(root: &Path) -> HashMap<String, PathBuf> {
         dir: String,
     }
     let path = root.join(".terraform").join("modules").join("modules.json");
-    let Ok(text) = read_text(&path) else {
+    // A committed manifest may be a link to anything; only one inside the repository is read
+    // (the directories it names are checked where they are loaded).
+    let inside = discover::read::repository_root(root)
+        .is_some_and(|repository| discover::read::within(&path, &[repository]));
+    let Ok(text) = inside.then(|| read_text(&path, Origin::Tree)).transpose() else {
+        return HashMap::new();
+    };
+    let Some(text) = text else {
         return HashMap::new();
     };
     match serde_json::from_str::<Manifest>(&text) {
@@ -487,7 +524,7 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) 
     // Read in parallel; file ids are the sorted discovery order, so they are stable.
     let texts: Vec<Result<Arc<str>, String>> = files
         .par_iter()
-        .map(|f| read_text(&f.path).map(Arc::from))
+        .map(|f| read_text(&f.path, Origin::Tree).map(Arc::from))
         .collect();
 
     let mut sources = SourceMap::default();
@@ -632,7 +669,11 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) 
         diags: extra,
         ..
     } = shared;
-    let sources = sources.into_inner().unwrap_or_else(|p| p.into_inner());
+    let mut sources = sources.into_inner().unwrap_or_else(|p| p.into_inner());
+    let mut skipped = discovery.skipped;
+    skipped.extend(sources.take_skipped());
+    skipped.sort();
+    skipped.dedup();
     let mut instances = Vec::new();
     let mut roots = Vec::new();
     for (root, insts, diags) in results {
@@ -690,7 +731,7 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) 
         instances,
         diagnostics,
         sources,
-        skipped: discovery.skipped,
+        skipped,
         roots,
     }
 }
@@ -777,7 +818,7 @@ fn command_line_vars(
         } else {
             FileKind::Tfvars
         };
-        match read_text(vf) {
+        match read_text(vf, Origin::CommandLine) {
             Ok(text) => {
                 let display = display_for(display_base, vf);
                 let text: Arc<str> = text.into();

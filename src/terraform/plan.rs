@@ -2,10 +2,13 @@
 //! unknown-after-apply values become unknown (with the references the configuration section
 //! names), and instances are mapped back to `.tf` locations when the configuration is present.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde_json::Value as J;
+
+use crate::discover::read::{MAX_PLAN_BYTES, Origin, read_text};
 
 use super::value::{Reference, Unknown, Value};
 use super::{Diagnostic, Instance, InstanceKey, LoadOptions, Loaded, Location, Severity, Span};
@@ -25,7 +28,7 @@ pub fn load_plan(plan: &Path, config: Option<&Path>, options: &LoadOptions) -> L
     // Diagnostics of the configuration matter less than the plan's own; keep errors only.
     loaded.diagnostics.retain(|d| d.severity == Severity::Error);
 
-    let text = match std::fs::read_to_string(plan) {
+    let text = match read_text(plan, Origin::CommandLine, MAX_PLAN_BYTES) {
         Ok(t) => t,
         Err(e) => {
             loaded.diagnostics.push(diag(
@@ -39,18 +42,37 @@ pub fn load_plan(plan: &Path, config: Option<&Path>, options: &LoadOptions) -> L
         || plan.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
+    let text: Arc<str> = text.into();
     let file = loaded
         .sources
         .add(PathBuf::from(plan), display, text.clone());
-    let doc: J = match serde_json::from_str(&text) {
+    let plan_file = loaded
+        .sources
+        .get(file)
+        .map(|f| f.display.clone())
+        .unwrap_or_default();
+    let at_start = Location {
+        file: plan_file.clone(),
+        line: 1,
+        column: 1,
+    };
+    // `terraform show -json` writes an object with `format_version` "1.x" (0.x before
+    // Terraform 1.0); anything else is not a plan this loader understands.
+    // Any JSON that is not an object: said as such (JSON errors are reported below).
+    if !text.trim_start().starts_with('{')
+        && serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok()
+    {
+        loaded.diagnostics.push(diag(
+            Some(at_start),
+            format!("plan {plan_file} is not a `terraform show -json` plan (not a JSON object)"),
+        ));
+        return loaded;
+    }
+    let doc: PlanDoc = match serde_json::from_str(&text) {
         Ok(j) => j,
         Err(e) => {
             let loc = Location {
-                file: loaded
-                    .sources
-                    .get(file)
-                    .map(|f| f.display.clone())
-                    .unwrap_or_default(),
+                file: plan_file.clone(),
                 line: e.line(),
                 column: e.column(),
             };
@@ -60,90 +82,50 @@ pub fn load_plan(plan: &Path, config: Option<&Path>, options: &LoadOptions) -> L
             return loaded;
         }
     };
-
-    // `terraform show -json` writes an object with `format_version` "1.x" (0.x before
-    // Terraform 1.0); anything else is not a plan this loader understands.
-    let version = doc.get("format_version").and_then(J::as_str);
-    let plan_file = loaded
-        .sources
-        .get(file)
-        .map(|f| f.display.clone())
-        .unwrap_or_default();
-    let problem = match version {
-        _ if !doc.is_object() => {
-            Some("is not a `terraform show -json` plan (not a JSON object)".to_string())
-        }
+    let problem = match doc.format_version.as_ref().map(J::as_str) {
         None => {
             Some("has no `format_version`: is it the output of `terraform show -json`?".to_string())
         }
-        Some(v) if !(v.starts_with("1.") || v.starts_with("0.")) => Some(format!(
+        Some(None) => Some("has a `format_version` that is not a string".to_string()),
+        Some(Some(v)) if !(v.starts_with("1.") || v.starts_with("0.")) => Some(format!(
             "has format_version {v:?}, which trailwatch does not know (it reads 0.x and 1.x)"
         )),
         _ => None,
     };
     if let Some(problem) = problem {
-        loaded.diagnostics.push(diag(
-            Some(Location {
-                file: plan_file.clone(),
-                line: 1,
-                column: 1,
-            }),
-            format!("plan {plan_file} {problem}"),
-        ));
+        loaded
+            .diagnostics
+            .push(diag(Some(at_start), format!("plan {plan_file} {problem}")));
         return loaded;
     }
-    if doc.get("planned_values").is_none() {
-        loaded.diagnostics.push(diag(
-            Some(Location { file: plan_file.clone(), line: 1, column: 1 }),
-            format!("plan {plan_file} has no `planned_values`: write it with `terraform show -json PLANFILE`"),
-        ));
-        return loaded;
-    }
-
-    let unknown: HashMap<&str, &J> = doc
-        .get("resource_changes")
-        .and_then(J::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|c| {
-            Some((
-                c.get("address")?.as_str()?,
-                c.get("change")?.get("after_unknown")?,
-            ))
-        })
-        .collect();
+    let mut problems = Problems::default();
+    let resources = planned_resources(&doc, &mut problems);
+    let unknown = after_unknown(&doc);
     let mut refs = BTreeMap::new();
-    if let Some(root) = doc.pointer("/configuration/root_module") {
+    if let Some(root) = doc
+        .configuration
+        .as_ref()
+        .and_then(|c| c.pointer("/root_module"))
+    {
         config_refs(root, "", &BTreeMap::new(), &mut refs);
     }
+    // Where each address first appears in the plan, found in one pass over the text, for
+    // the instances the configuration does not locate.
+    let unlocated: HashSet<String> = resources
+        .iter()
+        .filter(|r| !from_config.contains_key(r.address))
+        .map(|r| J::String(r.address.to_string()).to_string())
+        .collect();
+    let first_at = first_occurrences(&text, &unlocated);
 
-    let mut out = Vec::new();
-    if let Some(root) = doc.pointer("/planned_values/root_module") {
-        walk_module(root, &mut out);
-    }
-    let mut instances = Vec::new();
-    for r in out {
-        let Some(address) = r.get("address").and_then(J::as_str) else {
-            continue;
-        };
-        let (Some(rtype), Some(name)) = (
-            r.get("type").and_then(J::as_str),
-            r.get("name").and_then(J::as_str),
-        ) else {
-            continue;
-        };
-        let data = r.get("mode").and_then(J::as_str) == Some("data");
-        let key = match r.get("index") {
-            Some(J::Number(n)) => n.as_i64().map(InstanceKey::Int),
-            Some(J::String(s)) => Some(InstanceKey::Str(s.clone())),
-            _ => None,
-        };
-        let module = module_of(address, data, rtype);
+    let mut instances = Vec::with_capacity(resources.len());
+    for r in resources {
+        let address = r.address;
+        let module = module_of(address, r.data, r.rtype);
         let config_address = strip_key(address);
         let conf_refs = refs.get(&strip_module_keys(&config_address));
         let mut attributes: BTreeMap<String, Value> = r
-            .get("values")
-            .and_then(J::as_object)
+            .values
             .map(|o| {
                 o.iter()
                     .map(|(k, v)| (k.clone(), Value::from_json(v)))
@@ -162,7 +144,7 @@ pub fn load_plan(plan: &Path, config: Option<&Path>, options: &LoadOptions) -> L
             None => {
                 // No configuration: point at the address in the plan file.
                 let needle = J::String(address.to_string()).to_string();
-                let at = text.find(&needle).unwrap_or(0);
+                let at = first_at.get(needle.as_str()).copied().unwrap_or(0);
                 (Span::new(file, at..at + needle.len()), BTreeMap::new())
             }
         };
@@ -170,14 +152,20 @@ pub fn load_plan(plan: &Path, config: Option<&Path>, options: &LoadOptions) -> L
             root: ".".into(),
             address: address.to_string(),
             module,
-            data,
-            rtype: rtype.to_string(),
-            name: name.to_string(),
-            key,
+            data: r.data,
+            rtype: r.rtype.to_string(),
+            name: r.name.to_string(),
+            key: r.key,
             attributes,
             attribute_spans,
             span,
         });
+    }
+    for message in problems.into_messages() {
+        loaded.diagnostics.push(diag(
+            Some(at_start.clone()),
+            format!("plan {plan_file}: {message}"),
+        ));
     }
     instances.sort_by(Instance::order);
     loaded.instances = instances;
@@ -206,15 +194,281 @@ fn diag(location: Option<Location>, message: String) -> Diagnostic {
     }
 }
 
-fn walk_module<'a>(m: &'a J, out: &mut Vec<&'a J>) {
-    if let Some(rs) = m.get("resources").and_then(J::as_array) {
-        out.extend(rs);
-    }
-    if let Some(cs) = m.get("child_modules").and_then(J::as_array) {
-        for c in cs {
-            walk_module(c, out);
+/// The problems of a plan's shape, each naming its JSON path; only the first
+/// [`MAX_PROBLEMS`] are kept, so a plan broken a million times is reported in a few lines.
+#[derive(Default)]
+struct Problems {
+    messages: Vec<String>,
+    more: usize,
+}
+
+const MAX_PROBLEMS: usize = 20;
+
+impl Problems {
+    fn add(&mut self, path: &str, message: impl std::fmt::Display) {
+        if self.messages.len() < MAX_PROBLEMS {
+            self.messages.push(format!("`{path}` {message}"));
+        } else {
+            self.more += 1;
         }
     }
+
+    fn into_messages(mut self) -> Vec<String> {
+        if self.more > 0 {
+            self.messages
+                .push(format!("{} more problems of the same kind", self.more));
+        }
+        self.messages
+    }
+}
+
+/// What a JSON value is, for messages.
+fn json_kind(v: &J) -> &'static str {
+    match v {
+        J::Null => "null",
+        J::Bool(_) => "a boolean",
+        J::Number(_) => "a number",
+        J::String(_) => "a string",
+        J::Array(_) => "an array",
+        J::Object(_) => "an object",
+    }
+}
+
+/// The value at `key` of `parent`, which must be of the kind `want` accepts when present.
+fn field<'a, T>(
+    parent: &'a J,
+    path: &str,
+    key: &str,
+    want: &str,
+    read: fn(&'a J) -> Option<T>,
+    problems: &mut Problems,
+) -> Option<T> {
+    let v = parent.get(key)?;
+    let got = read(v);
+    if got.is_none() {
+        problems.add(
+            &[path, key].join(if path.is_empty() { "" } else { "." }),
+            format_args!("is {}, expected {want}", json_kind(v)),
+        );
+    }
+    got
+}
+
+/// One resource instance of `planned_values`, checked.
+struct PlannedResource<'a> {
+    address: &'a str,
+    data: bool,
+    rtype: &'a str,
+    name: &'a str,
+    key: Option<InstanceKey>,
+    values: Option<&'a serde_json::Map<String, J>>,
+}
+
+/// The resources of `planned_values`, every module walked (iteratively: a plan nested
+/// deeply cannot exhaust the stack). A resource that is not well formed is reported with
+/// its JSON path and left out; so is a second resource with an address already seen.
+fn planned_resources<'a>(doc: &'a PlanDoc, problems: &mut Problems) -> Vec<PlannedResource<'a>> {
+    let mut out = Vec::new();
+    let Some(planned) = &doc.planned_values else {
+        problems.add(
+            "planned_values",
+            "is missing: write the plan with `terraform show -json PLANFILE`",
+        );
+        return out;
+    };
+    if !planned.is_object() {
+        problems.add(
+            "planned_values",
+            format_args!("is {}, expected an object", json_kind(planned)),
+        );
+        return out;
+    }
+    let Some(root) = planned.get("root_module") else {
+        problems.add("planned_values.root_module", "is missing");
+        return out;
+    };
+    let mut seen: HashMap<&str, String> = HashMap::new();
+    let mut modules = vec![(root, "planned_values.root_module".to_string())];
+    while let Some((module, path)) = modules.pop() {
+        if !module.is_object() {
+            problems.add(
+                &path,
+                format_args!("is {}, expected a module object", json_kind(module)),
+            );
+            continue;
+        }
+        let resources = field(
+            module,
+            &path,
+            "resources",
+            "an array",
+            J::as_array,
+            problems,
+        );
+        for (i, r) in resources.into_iter().flatten().enumerate() {
+            let at = format!("{path}.resources[{i}]");
+            if let Some(r) = planned_resource(r, &at, problems) {
+                match seen.entry(r.address) {
+                    std::collections::hash_map::Entry::Occupied(first) => problems.add(
+                        &format!("{at}.address"),
+                        format_args!("repeats {:?}, already at `{}`", r.address, first.get()),
+                    ),
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(at);
+                        out.push(r);
+                    }
+                }
+            }
+        }
+        let children = field(
+            module,
+            &path,
+            "child_modules",
+            "an array",
+            J::as_array,
+            problems,
+        );
+        // Pushed in reverse so modules are visited in the plan's order.
+        for (i, child) in children
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .enumerate()
+            .rev()
+        {
+            modules.push((child, format!("{path}.child_modules[{i}]")));
+        }
+    }
+    out
+}
+
+fn planned_resource<'a>(
+    r: &'a J,
+    path: &str,
+    problems: &mut Problems,
+) -> Option<PlannedResource<'a>> {
+    if !r.is_object() {
+        problems.add(
+            path,
+            format_args!("is {}, expected a resource object", json_kind(r)),
+        );
+        return None;
+    }
+    let mut required = |key: &str| {
+        let v = field(r, path, key, "a string", J::as_str, problems);
+        if r.get(key).is_none() {
+            problems.add(&format!("{path}.{key}"), "is missing");
+        }
+        v
+    };
+    let (address, rtype, name) = (required("address"), required("type"), required("name"));
+    let mode = field(r, path, "mode", "a string", J::as_str, problems);
+    let values = match r.get("values") {
+        None => None,
+        Some(_) => Some(field(
+            r,
+            path,
+            "values",
+            "an object",
+            J::as_object,
+            problems,
+        )?),
+    };
+    let key = match r.get("index") {
+        None | Some(J::Null) => None,
+        Some(J::Number(n)) => match n.as_i64() {
+            Some(n) => Some(InstanceKey::Int(n)),
+            None => {
+                problems.add(&format!("{path}.index"), "is not a whole number");
+                return None;
+            }
+        },
+        Some(J::String(s)) => Some(InstanceKey::Str(s.clone())),
+        Some(other) => {
+            problems.add(
+                &format!("{path}.index"),
+                format_args!("is {}, expected a number or a string", json_kind(other)),
+            );
+            return None;
+        }
+    };
+    Some(PlannedResource {
+        address: address?,
+        data: mode == Some("data"),
+        rtype: rtype?,
+        name: name?,
+        key,
+        values,
+    })
+}
+
+/// The parts of a plan trailwatch reads. The rest (`prior_state`, each change's `before`
+/// and `after`, which repeat `planned_values`) is skipped while parsing, never held.
+#[derive(serde::Deserialize)]
+struct PlanDoc {
+    #[serde(default, deserialize_with = "present")]
+    format_version: Option<J>,
+    #[serde(default, deserialize_with = "present")]
+    planned_values: Option<J>,
+    #[serde(default)]
+    resource_changes: Vec<ResourceChange>,
+    #[serde(default)]
+    configuration: Option<J>,
+}
+
+#[derive(serde::Deserialize)]
+struct ResourceChange {
+    address: Option<String>,
+    change: Option<Change>,
+}
+
+#[derive(serde::Deserialize)]
+struct Change {
+    after_unknown: Option<J>,
+}
+
+/// `Some` for a key that is present, even with `null` (which `Option` alone reads as absent).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<J>, D::Error> {
+    serde::Deserialize::deserialize(d).map(Some)
+}
+
+/// `resource_changes[].change.after_unknown`, by address.
+fn after_unknown(doc: &PlanDoc) -> HashMap<&str, &J> {
+    doc.resource_changes
+        .iter()
+        .filter_map(|c| {
+            Some((
+                c.address.as_deref()?,
+                c.change.as_ref()?.after_unknown.as_ref()?,
+            ))
+        })
+        .collect()
+}
+
+/// The offset of the first JSON string literal in `text` equal to each of `needles` (with
+/// its quotes), in one pass: strings are where a `"` outside a string starts one.
+fn first_occurrences<'a>(text: &str, needles: &'a HashSet<String>) -> HashMap<&'a str, usize> {
+    let mut found = HashMap::new();
+    if needles.is_empty() {
+        return found;
+    }
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(start) = bytes[i..].iter().position(|&b| b == b'"').map(|p| i + p) {
+        let mut end = start + 1;
+        while end < bytes.len() && bytes[end] != b'"' {
+            end += if bytes[end] == b'\\' { 2 } else { 1 };
+        }
+        if end >= bytes.len() {
+            break;
+        }
+        if let Some(literal) = text.get(start..=end)
+            && let Some(needle) = needles.get(literal)
+        {
+            found.entry(needle.as_str()).or_insert(start);
+        }
+        i = end + 1;
+    }
+    found
 }
 
 /// `module.a["k"].aws_x.y[0]` → `module.a["k"]`

@@ -32,10 +32,20 @@ fn clamp(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Byte offsets where lines start, for 1-based line/column lookup.
+/// Byte offsets where lines start, for 1-based line/column lookup; and how many characters
+/// start before every [`CHUNK`]-th byte, so a column on a line of megabytes (a plan written
+/// on one line) costs at most one chunk, not the whole line.
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
     starts: Vec<u32>,
+    chars_before: Vec<u32>,
+}
+
+const CHUNK: usize = 4096;
+
+/// Characters that start in `bytes` (every byte but UTF-8 continuation bytes).
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 impl LineIndex {
@@ -46,7 +56,27 @@ impl LineIndex {
                 starts.push(clamp(i + 1));
             }
         }
-        LineIndex { starts }
+        let mut chars_before = Vec::with_capacity(text.len() / CHUNK + 1);
+        let mut count = 0;
+        for chunk in text.as_bytes().chunks(CHUNK) {
+            chars_before.push(clamp(count));
+            count += char_starts(chunk);
+        }
+        LineIndex {
+            starts,
+            chars_before,
+        }
+    }
+
+    /// Characters that start before byte `offset`.
+    fn chars_upto(&self, text: &str, offset: usize) -> usize {
+        let chunk = offset / CHUNK;
+        let before = self.chars_before.get(chunk).map_or(0, |&n| n as usize);
+        before
+            + text
+                .as_bytes()
+                .get(chunk * CHUNK..offset)
+                .map_or(0, char_starts)
     }
 
     /// 1-based line and column (column counted in characters) of a byte offset.
@@ -57,9 +87,7 @@ impl LineIndex {
             Err(i) => i.saturating_sub(1),
         };
         let start = self.starts.get(line).copied().unwrap_or(0) as usize;
-        let col = text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let col = self.chars_upto(text, offset) - self.chars_upto(text, start);
         (line + 1, col + 1)
     }
 }
@@ -75,14 +103,28 @@ pub struct SourceFile {
     pub lines: LineIndex,
 }
 
-/// All files loaded, addressed by [`FileId`].
+/// All files loaded, addressed by [`FileId`], and the files met while loading that could
+/// not be read (each with why), so that none is passed over without a word.
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
     by_path: std::collections::HashMap<PathBuf, FileId>,
+    skipped: Vec<crate::discover::Skipped>,
 }
 
 impl SourceMap {
+    /// Records a file (or module directory) that is not analysed, and why.
+    pub fn skip(&mut self, skipped: crate::discover::Skipped) {
+        if !self.skipped.contains(&skipped) {
+            self.skipped.push(skipped);
+        }
+    }
+
+    /// The files recorded by [`SourceMap::skip`], taken out.
+    pub fn take_skipped(&mut self) -> Vec<crate::discover::Skipped> {
+        std::mem::take(&mut self.skipped)
+    }
+
     pub fn add(
         &mut self,
         path: PathBuf,
