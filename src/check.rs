@@ -21,6 +21,17 @@ pub fn check(
     options: &CheckOptions,
     controls: &[Control],
 ) -> Report {
+    // On threads with room for the evaluator's nesting bounds and for dropping its values.
+    terraform::with_stack(|| check_on_big_stack(paths, plan, load, options, controls))
+}
+
+fn check_on_big_stack(
+    paths: &[PathBuf],
+    plan: Option<&std::path::Path>,
+    load: &LoadOptions,
+    options: &CheckOptions,
+    controls: &[Control],
+) -> Report {
     let loaded = match plan {
         Some(plan) => terraform::plan::load_plan(plan, paths.first().map(PathBuf::as_path), load),
         None => terraform::load_only(paths, load, model::is_monitoring_type),

@@ -154,8 +154,22 @@ const MAX_TOTAL_BYTES: usize = 256 << 20;
 const STOPPED: &str = "evaluation stopped: the configuration is too large to evaluate";
 /// The error of every evaluation once one resource's step budget is spent (reported once).
 const STOPPED_HERE: &str = "evaluation stopped: this expression takes too many steps";
+/// The error of an evaluation nested past [`MAX_NESTING`] (reported where it happened).
+const NESTED: &str = "evaluation is nested too deeply";
+const NESTED_HELP: &str = "a very long `[*]` chain, a template that includes itself, or references that depend on each other too deeply; the value is unknown";
+const VALUE_TOO_DEEP: &str = "this value is nested too deeply";
 /// Named values (locals, variables, outputs) and resources evaluated inside one another.
 const MAX_DEPTH: usize = 256;
+/// Evaluations inside one another: expressions, splat levels, template directives and
+/// `templatefile` calls, across references. hcl-edit refuses expressions nested deeper than
+/// 64, but a `[*]` chain, a template that includes itself or a chain of references is not
+/// nested in the syntax; this bound stops them before the stack does (see
+/// [`crate::terraform::STACK_SIZE`]).
+pub const MAX_NESTING: usize = 2_000;
+/// Nesting of a value kept for later use (a local, a resource attribute): a chain of locals
+/// each wrapping the one before in a list would build a value too deep to drop, compare or
+/// encode without recursing past the stack.
+pub const MAX_VALUE_DEPTH: usize = 500;
 
 pub struct Evaluator<'a> {
     shared: &'a Shared,
@@ -170,6 +184,8 @@ pub struct Evaluator<'a> {
     stack: RefCell<Vec<String>>,
     /// Nesting of named values and resources being evaluated, to stop before the stack does.
     depth: std::cell::Cell<usize>,
+    /// Nesting of evaluations (see [`MAX_NESTING`]).
+    nesting: std::cell::Cell<usize>,
     /// Budgets: evaluation steps, bytes kept, resource instances; `stopped` once one is spent.
     steps: std::cell::Cell<u64>,
     /// Steps since the current top-level resource began, and whether they ran out.
@@ -206,6 +222,7 @@ impl<'a> Evaluator<'a> {
             templates: RefCell::default(),
             stack: RefCell::default(),
             depth: std::cell::Cell::new(0),
+            nesting: std::cell::Cell::new(0),
             steps: std::cell::Cell::new(0),
             steps_here: std::cell::Cell::new(0),
             spent_here: std::cell::Cell::new(false),
@@ -292,7 +309,7 @@ impl<'a> Evaluator<'a> {
             Ok(v) => v,
             Err(err) => {
                 // The budget errors are reported once, where they ran out.
-                if err.msg != STOPPED && err.msg != STOPPED_HERE {
+                if err.msg != STOPPED && err.msg != STOPPED_HERE && err.msg != NESTED {
                     self.diag(Severity::Warning, err.msg.clone(), None, Some(err.span));
                 }
                 Value::unknown(err.msg)
@@ -353,6 +370,56 @@ impl<'a> Evaluator<'a> {
         self.spent_here.set(false);
     }
 
+    /// Enters one more level of nested evaluation; past [`MAX_NESTING`] it reports an error
+    /// here (the innermost level: the line that recurses) and fails.
+    fn nest(&self, span: Span) -> Result<Nest<'_>, Error> {
+        let d = self.nesting.get();
+        if d >= MAX_NESTING {
+            self.diag(
+                Severity::Error,
+                format!("{NESTED} (more than {MAX_NESTING} levels)"),
+                Some(NESTED_HELP.into()),
+                Some(span),
+            );
+            return Err(err(NESTED.into(), span));
+        }
+        self.nesting.set(d + 1);
+        Ok(Nest(&self.nesting))
+    }
+
+    /// The value of `what`, met [`MAX_DEPTH`] references deep: unknown, with an error at `span`.
+    fn too_deep(&self, what: &str, span: Option<Span>) -> Value {
+        let msg = format!(
+            "{what}: references are nested too deeply (more than {MAX_DEPTH} named values and resources, each needing the next)"
+        );
+        self.diag(
+            Severity::Error,
+            msg.clone(),
+            Some("the value is unknown; shorten the chain of references".into()),
+            span,
+        );
+        Value::unknown(msg)
+    }
+
+    /// A value about to be kept (a named value, a resource attribute) nested deeper than
+    /// [`MAX_VALUE_DEPTH`] becomes unknown, with an error at `span`.
+    fn shallow(&self, v: Value, span: Option<Span>) -> Value {
+        if !nested_deeper(&v, MAX_VALUE_DEPTH) {
+            return v;
+        }
+        let msg = format!("{VALUE_TOO_DEEP} (more than {MAX_VALUE_DEPTH} levels)");
+        self.diag(
+            Severity::Error,
+            msg.clone(),
+            Some(
+                "the value is unknown; build it without wrapping it in itself level by level"
+                    .into(),
+            ),
+            span,
+        );
+        Value::unknown(msg)
+    }
+
     /// Counts bytes kept (memoized values, resource attributes); false once over budget.
     fn keep(&self, size: usize, span: Option<Span>) -> bool {
         let total = self.bytes.get().saturating_add(size);
@@ -400,7 +467,7 @@ impl<'a> Evaluator<'a> {
         }
         if self.depth.get() >= MAX_DEPTH {
             // Not memoized: a shallower path may still evaluate it.
-            return Value::unknown(format!("{label}: references are nested too deeply"));
+            return self.too_deep(&label, span);
         }
         self.values
             .borrow_mut()
@@ -417,7 +484,7 @@ impl<'a> Evaluator<'a> {
             return v;
         }
         let v = if self.keep(v.size_up_to(MAX_TOTAL_BYTES), span) {
-            v
+            self.shallow(v, span)
         } else {
             Value::unknown(STOPPED)
         };
@@ -780,8 +847,9 @@ impl<'a> Evaluator<'a> {
             return slot.clone();
         }
         if self.depth.get() >= MAX_DEPTH {
+            let r = &self.inst(inst).module.resources[idx];
             return Some(Rc::new(ResourceEval {
-                value: Value::unknown("resources refer to each other too deeply"),
+                value: self.too_deep(&r.config_address(), Some(r.span)),
                 instances: Vec::new(),
             }));
         }
@@ -822,7 +890,14 @@ impl<'a> Evaluator<'a> {
                 isolated: false,
             };
             let mut spans = BTreeMap::new();
-            let attributes = self.body(&r.body, &sc, "", &mut spans);
+            let attributes: BTreeMap<String, Value> = self
+                .body(&r.body, &sc, "", &mut spans)
+                .into_iter()
+                .map(|(k, v)| {
+                    let at = spans.get(&k).copied().unwrap_or(r.span);
+                    (k, self.shallow(v, Some(at)))
+                })
+                .collect();
             // Kept twice: as the instance and as the resource's value.
             let size: usize = attributes
                 .values()
@@ -989,6 +1064,7 @@ impl<'a> Evaluator<'a> {
 
     fn eval(&self, e: &Expr, sc: &Scope) -> Res {
         self.step(e.span)?;
+        let _nest = self.nest(e.span)?;
         match &e.kind {
             ExprKind::Null => Ok(Value::Null),
             ExprKind::Bool(b) => Ok(Value::Bool(*b)),
@@ -1256,6 +1332,7 @@ impl<'a> Evaluator<'a> {
                     then,
                     otherwise,
                 } => {
+                    let _nest = self.nest(cond.span)?;
                     let c = self.eval(cond, sc)?;
                     let branch = match to_bool(&c) {
                         Ok(true) => then,
@@ -1276,6 +1353,7 @@ impl<'a> Evaluator<'a> {
                     collection,
                     body,
                 } => {
+                    let _nest = self.nest(collection.span)?;
                     let coll = self.eval(collection, sc)?;
                     let items: Vec<(Value, Value)> = match coll {
                         Value::List(l) => l
@@ -1445,6 +1523,7 @@ impl<'a> Evaluator<'a> {
                             .position(|s| !matches!(s, Step::Attr(_)))
                             .map_or(steps.len(), |p| p + i + 1)
                     };
+                    let _nest = self.nest(span)?;
                     let items = match v {
                         Value::List(l) => l,
                         Value::Null => Vec::new(),
@@ -1475,6 +1554,13 @@ impl<'a> Evaluator<'a> {
 
     fn call(&self, name: &str, args: &[Expr], expand: bool, span: Span, sc: &Scope) -> Res {
         match name {
+            // As in Terraform: a template cannot render templates, so none includes itself.
+            "templatefile" if sc.isolated => {
+                return Err(err(
+                    "templatefile(): cannot recursively call templatefile from inside another templatefile call".into(),
+                    span,
+                ));
+            }
             "try" => {
                 let mut last = None;
                 for a in args {
@@ -1617,6 +1703,29 @@ impl<'a> Evaluator<'a> {
         let mut holes = Vec::new();
         let r = self.template_into(parts, &sc, &mut out, &mut refs, &mut holes, span)?;
         Ok(finish_template(out, r, refs, holes))
+    }
+}
+
+/// One level of nested evaluation; leaving it (dropping this) goes back up.
+struct Nest<'e>(&'e std::cell::Cell<usize>);
+
+impl Drop for Nest<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get().saturating_sub(1));
+    }
+}
+
+/// True when `v` has lists, maps or resources nested more than `limit` deep (recursing at
+/// most `limit` levels itself).
+fn nested_deeper(v: &Value, limit: usize) -> bool {
+    fn any_deeper<'v>(mut items: impl Iterator<Item = &'v Value>, limit: usize) -> bool {
+        items.any(|x| limit == 0 || nested_deeper(x, limit - 1))
+    }
+    match v {
+        Value::List(l) => any_deeper(l.iter(), limit),
+        Value::Map(m) => any_deeper(m.values(), limit),
+        Value::Resource(r) => any_deeper(r.attributes.values(), limit),
+        _ => false,
     }
 }
 

@@ -346,7 +346,7 @@ impl Lower {
             }
             let expr = if kind == "variable" && name == "type" {
                 // The type is an expression written inside a string.
-                self.string_as_expr(value)
+                self.string_as_expr(value, diags)
             } else if kind == "variable" && name == "default" {
                 self.literal(value)
             } else {
@@ -435,12 +435,19 @@ impl Lower {
         Expr::new(kind, span)
     }
 
-    fn string_as_expr(&self, v: &JNode) -> Expr {
-        if let JKind::String(s, offs) = &v.kind
-            && let Ok(e) = hcl::parse_expr(self.file, s)
-        {
-            let m = self.map(offs);
-            return remap(e, &m);
+    /// A variable's `type`: an expression written inside a JSON string.
+    fn string_as_expr(&self, v: &JNode, diags: &mut Vec<(usize, String)>) -> Expr {
+        if let JKind::String(s, offs) = &v.kind {
+            match hcl::parse_expr(self.file, s) {
+                Ok(e) => return remap(e, &self.map(offs)),
+                Err(e) => {
+                    let at = offs
+                        .iter()
+                        .find(|(o, _)| *o >= e.offset)
+                        .map_or(v.start, |(_, s)| *s);
+                    diags.push((at, format!("invalid type constraint: {}", e.message)));
+                }
+            }
         }
         self.expr(v)
     }
