@@ -2,7 +2,7 @@
 
 use super::resolve::{log_group_by_arn, log_group_by_name, may_be_sns, topic};
 use super::{
-    Action, Alarm, Filter, Graph, LogGroup, Metric, Subscription, Target, Topic, Trail,
+    Action, Alarm, Filter, Graph, LogGroup, Metric, Subscription, Target, Topic, Trail, Unresolved,
     WatchedMetric,
 };
 use crate::terraform::value::Value;
@@ -65,9 +65,23 @@ fn metric(
     let name = through_instance(instance.get(name_path), instances);
     let namespace = through_instance(instance.get(namespace_path), instances);
     Metric {
-        name: known_str(name.as_ref()).ok_or_else(|| reason(name.as_ref(), name_path)),
+        name: known_str(name.as_ref()).ok_or_else(|| unresolved(name.as_ref(), name_path)),
         namespace: known_str(namespace.as_ref())
-            .ok_or_else(|| reason(namespace.as_ref(), namespace_path)),
+            .ok_or_else(|| unresolved(namespace.as_ref(), namespace_path)),
+    }
+}
+
+/// Why a value is not a known string, and what is known of it.
+fn unresolved(value: Option<&Value>, what: &str) -> Unresolved {
+    let (identity, partial) = match value {
+        Some(Value::Unknown(u)) => (u.identity(), u.partial.clone()),
+        Some(Value::Reference(r)) => (Some(r.to_string()), r.partial.clone()),
+        _ => (None, None),
+    };
+    Unresolved {
+        reason: reason(value, what),
+        identity,
+        partial,
     }
 }
 

@@ -8,7 +8,8 @@ mod resolve;
 
 pub use build::build;
 
-use crate::terraform::{Instance, value::Str};
+use crate::terraform::Instance;
+use crate::terraform::value::{Partial, Str};
 
 /// The resource types the graph is built from.
 pub fn is_monitoring_type(rtype: &str) -> bool {
@@ -69,11 +70,30 @@ pub struct Filter<'a> {
     pub default_value: Option<f64>,
 }
 
-/// A metric's identity. A part that is not a known string is `Err(reason)`.
+/// A metric's identity. A part that is not a known string is `Err` (why, and what is known
+/// of it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metric {
-    pub namespace: Result<String, String>,
-    pub name: Result<String, String>,
+    pub namespace: Result<String, Unresolved>,
+    pub name: Result<String, Unresolved>,
+}
+
+/// A value not known before apply.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Unresolved {
+    /// Why, naming the input it comes from and how to supply it.
+    pub reason: String,
+    /// Equal identities are equal values after apply: the same input or reference, or the
+    /// same text around the same inputs (see [`crate::terraform::value::Unknown::identity`]).
+    pub identity: Option<String>,
+    /// The text around its unknown parts, when some is known.
+    pub partial: Option<Partial>,
+}
+
+impl std::fmt::Display for Unresolved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
 }
 
 #[derive(Debug)]

@@ -122,10 +122,42 @@ pub fn check(
             f.message.clone(),
         ))
     });
+    let mut findings = one_note_per_cause(findings);
     finding::sort(&mut findings);
     Outcome {
         findings,
         controls: statuses,
         nothing_to_check: false,
     }
+}
+
+/// The same unknown at the same place, met through several controls, is one note that names
+/// them (it keeps the first control's rule id, so `--rule` still selects it).
+fn one_note_per_cause(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut controls: Vec<Vec<String>> = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    for f in findings {
+        if f.defect == "unverifiable" {
+            let key = (f.resource.clone(), f.location.clone(), f.message.clone());
+            if let Some(&i) = seen.get(&key) {
+                let list: &mut Vec<String> = &mut controls[i];
+                list.extend(f.control);
+                continue;
+            }
+            seen.insert(key, out.len());
+        }
+        controls.push(f.control.iter().cloned().collect());
+        out.push(f);
+    }
+    for (f, controls) in out.iter_mut().zip(controls) {
+        if controls.len() > 1 {
+            f.message.push_str(&format!(
+                " (this leaves {} controls unverifiable: {})",
+                controls.len(),
+                controls.join(", ")
+            ));
+        }
+    }
+    out
 }
