@@ -2,9 +2,10 @@
 
 use super::resolve::{log_group_by_arn, log_group_by_name, may_be_sns, topic};
 use super::{
-    Action, Alarm, Filter, Graph, LogGroup, Metric, Subscription, Target, Topic, Trail, Unresolved,
-    WatchedMetric,
+    Action, Alarm, Filter, Graph, LogGroup, Metric, NotDownloaded, Subscription, Target, Topic,
+    Trail, Unresolved, WatchedMetric,
 };
+use crate::terraform::eval::NOT_DOWNLOADED;
 use crate::terraform::value::Value;
 use crate::terraform::{Instance, provider};
 
@@ -210,6 +211,21 @@ pub fn build(instances: &[Instance]) -> Graph<'_> {
                     default_value: number(instance.get("metric_transformation[0].default_value")),
                 });
             }
+            NOT_DOWNLOADED => {
+                let mut module = NotDownloaded {
+                    instance,
+                    handed: Vec::new(),
+                    strings: Vec::new(),
+                };
+                for (name, value) in &instance.attributes {
+                    if name != "source" && name != "reason" {
+                        inputs_of(value, &mut module);
+                    }
+                }
+                module.handed.sort();
+                module.handed.dedup();
+                graph.not_downloaded.push(module);
+            }
             "aws_cloudwatch_metric_alarm" => {
                 graph.alarms.push(alarm(instance, &graph.topics, instances));
             }
@@ -294,5 +310,20 @@ fn alarm<'a>(instance: &'a Instance, topics: &[Topic], instances: &[Instance]) -
         actions_enabled: boolean(instance.get("actions_enabled")),
         actions,
         actions_unknown,
+    }
+}
+
+/// The resources and known strings an input of a module call carries, at any depth.
+fn inputs_of(value: &Value, module: &mut NotDownloaded) {
+    match value {
+        Value::String(s) => module.strings.push(s.text.clone()),
+        Value::List(items) => items.iter().for_each(|v| inputs_of(v, module)),
+        Value::Map(entries) => entries.values().for_each(|v| inputs_of(v, module)),
+        Value::Resource(r) => module.handed.push(r.address.clone()),
+        other => module.handed.extend(
+            super::resolve::references(other)
+                .into_iter()
+                .map(|r| r.address.clone()),
+        ),
     }
 }

@@ -266,6 +266,16 @@ fn notify(alarm: &Alarm, graph: &Graph, ctx: &mut Context, subscribed: &[String]
                 if subscribed && !managed_key {
                     return Notify::Ok;
                 }
+                if let Some(module) = (!subscribed && !managed_key)
+                    .then(|| graph.handed_to(&topic.instance.address, topic.name.as_deref()))
+                    .flatten()
+                {
+                    unverifiable = Some(format!(
+                        "alarm `{}` notifies topic `{}`, which is handed to `{}`; that module is not downloaded and may subscribe it",
+                        instance.address, topic.instance.address, module.instance.address
+                    ));
+                    continue;
+                }
                 topic_problem = Some(topic.instance.address.clone());
             }
             Action::Topic(Target::External(arn)) if subscribed.contains(arn) => return Notify::Ok,
@@ -317,6 +327,9 @@ fn notify(alarm: &Alarm, graph: &Graph, ctx: &mut Context, subscribed: &[String]
     )
 }
 
+/// How to let trailwatch see inside a module that is not downloaded.
+pub const NOT_DOWNLOADED_HELP: &str = "run `terraform init` in this root module (it downloads the module into `.terraform/modules`), or check a plan JSON with `--plan`";
+
 /// Topic defects, once per topic that monitoring alarms notify.
 fn check_topics(graph: &Graph, ctx: &mut Context) {
     for (t, topic) in graph.topics.iter().enumerate() {
@@ -328,11 +341,26 @@ fn check_topics(graph: &Graph, ctx: &mut Context) {
             continue;
         }
         let instance = topic.instance;
-        if !graph
+        let subscribed = graph
             .subscriptions
             .iter()
-            .any(|s| s.topic == Target::Resolved(t))
-        {
+            .any(|s| s.topic == Target::Resolved(t));
+        let module = graph.handed_to(&instance.address, topic.name.as_deref());
+        if let (false, Some(module)) = (subscribed, module) {
+            let mut f = finding(
+                "topic-no-subscription",
+                "unverifiable",
+                Level::Note,
+                format!(
+                    "topic `{}` has no subscription here, but it is handed to `{}`, which is not downloaded and may subscribe it",
+                    instance.address, module.instance.address
+                ),
+                Some(instance),
+            );
+            f.location = ctx.block_head(instance);
+            f.help = Some(NOT_DOWNLOADED_HELP.to_string());
+            ctx.push(f);
+        } else if !subscribed {
             let mut f = finding(
                 "topic-no-subscription",
                 "topic-no-subscription",
