@@ -2,9 +2,10 @@
 
 use super::resolve::{log_group_by_arn, log_group_by_name, may_be_sns, topic};
 use super::{
-    Action, Alarm, Filter, Graph, LogGroup, Metric, Subscription, Target, Topic, Trail,
-    WatchedMetric,
+    Action, Alarm, Filter, Graph, LogGroup, Metric, NotDownloaded, Subscription, Target, Topic,
+    Trail, Unresolved, WatchedMetric,
 };
+use crate::terraform::eval::NOT_DOWNLOADED;
 use crate::terraform::value::Value;
 use crate::terraform::{Instance, provider};
 
@@ -65,9 +66,23 @@ fn metric(
     let name = through_instance(instance.get(name_path), instances);
     let namespace = through_instance(instance.get(namespace_path), instances);
     Metric {
-        name: known_str(name.as_ref()).ok_or_else(|| reason(name.as_ref(), name_path)),
+        name: known_str(name.as_ref()).ok_or_else(|| unresolved(name.as_ref(), name_path)),
         namespace: known_str(namespace.as_ref())
-            .ok_or_else(|| reason(namespace.as_ref(), namespace_path)),
+            .ok_or_else(|| unresolved(namespace.as_ref(), namespace_path)),
+    }
+}
+
+/// Why a value is not a known string, and what is known of it.
+fn unresolved(value: Option<&Value>, what: &str) -> Unresolved {
+    let (identity, partial) = match value {
+        Some(Value::Unknown(u)) => (u.identity(), u.partial.clone()),
+        Some(Value::Reference(r)) => (Some(r.to_string()), r.partial.clone()),
+        _ => (None, None),
+    };
+    Unresolved {
+        reason: reason(value, what),
+        identity,
+        partial,
     }
 }
 
@@ -220,6 +235,21 @@ pub fn build(instances: &[Instance]) -> Graph<'_> {
                     default_value: number(instance.get("metric_transformation[0].default_value")),
                 });
             }
+            NOT_DOWNLOADED => {
+                let mut module = NotDownloaded {
+                    instance,
+                    handed: Vec::new(),
+                    strings: Vec::new(),
+                };
+                for (name, value) in &instance.attributes {
+                    if name != "source" && name != "reason" {
+                        inputs_of(value, &mut module);
+                    }
+                }
+                module.handed.sort();
+                module.handed.dedup();
+                graph.not_downloaded.push(module);
+            }
             "aws_cloudwatch_metric_alarm" => {
                 graph.alarms.push(alarm(instance, &graph.topics, instances));
             }
@@ -304,5 +334,20 @@ fn alarm<'a>(instance: &'a Instance, topics: &[Topic], instances: &[Instance]) -
         actions_enabled: boolean(instance.get("actions_enabled")),
         actions,
         actions_unknown,
+    }
+}
+
+/// The resources and known strings an input of a module call carries, at any depth.
+fn inputs_of(value: &Value, module: &mut NotDownloaded) {
+    match value {
+        Value::String(s) => module.strings.push(s.text.clone()),
+        Value::List(items) => items.iter().for_each(|v| inputs_of(v, module)),
+        Value::Map(entries) => entries.values().for_each(|v| inputs_of(v, module)),
+        Value::Resource(r) => module.handed.push(r.address.clone()),
+        other => module.handed.extend(
+            super::resolve::references(other)
+                .into_iter()
+                .map(|r| r.address.clone()),
+        ),
     }
 }

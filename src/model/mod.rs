@@ -8,22 +8,25 @@ mod resolve;
 
 pub use build::build;
 
-use crate::terraform::{Instance, value::Str};
+use crate::terraform::Instance;
+use crate::terraform::eval::NOT_DOWNLOADED;
+use crate::terraform::value::{Partial, Str, Value};
 
-/// The resource types the graph is built from.
+/// The resource types the graph is built from (and module calls that are not downloaded).
 pub fn is_monitoring_type(rtype: &str) -> bool {
-    matches!(
-        rtype,
-        "aws_cloudtrail"
-            | "aws_cloudwatch_log_group"
-            | "aws_cloudwatch_log_metric_filter"
-            | "aws_cloudwatch_metric_alarm"
-            | "aws_sns_topic"
-            | "aws_sns_topic_subscription"
-            | "aws_sns_topic_policy"
-            | "aws_kms_key"
-            | "aws_kms_alias"
-    )
+    rtype == NOT_DOWNLOADED
+        || matches!(
+            rtype,
+            "aws_cloudtrail"
+                | "aws_cloudwatch_log_group"
+                | "aws_cloudwatch_log_metric_filter"
+                | "aws_cloudwatch_metric_alarm"
+                | "aws_sns_topic"
+                | "aws_sns_topic_subscription"
+                | "aws_sns_topic_policy"
+                | "aws_kms_key"
+                | "aws_kms_alias"
+        )
 }
 
 /// Where an edge leads.
@@ -73,11 +76,30 @@ pub struct Filter<'a> {
     pub default_value: Option<f64>,
 }
 
-/// A metric's identity. A part that is not a known string is `Err(reason)`.
+/// A metric's identity. A part that is not a known string is `Err` (why, and what is known
+/// of it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metric {
-    pub namespace: Result<String, String>,
-    pub name: Result<String, String>,
+    pub namespace: Result<String, Unresolved>,
+    pub name: Result<String, Unresolved>,
+}
+
+/// A value not known before apply.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Unresolved {
+    /// Why, naming the input it comes from and how to supply it.
+    pub reason: String,
+    /// Equal identities are equal values after apply: the same input or reference, or the
+    /// same text around the same inputs (see [`crate::terraform::value::Unknown::identity`]).
+    pub identity: Option<String>,
+    /// The text around its unknown parts, when some is known.
+    pub partial: Option<Partial>,
+}
+
+impl std::fmt::Display for Unresolved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
 }
 
 #[derive(Debug)]
@@ -130,6 +152,37 @@ pub struct Subscription<'a> {
     pub topic: Target,
 }
 
+/// A registry or git module call whose module is not downloaded: whatever it creates is
+/// unknown, and what the configuration hands to it may be completed there.
+#[derive(Debug)]
+pub struct NotDownloaded<'a> {
+    pub instance: &'a Instance,
+    /// Addresses of the resources its inputs refer to.
+    pub handed: Vec<String>,
+    /// The known strings among its inputs (names, ARNs).
+    pub strings: Vec<String>,
+}
+
+impl NotDownloaded<'_> {
+    /// Whether the resource at `address`, with this name (or ARN ending in it), is handed to
+    /// the module.
+    pub fn receives(&self, address: &str, name: Option<&str>) -> bool {
+        self.handed.iter().any(|a| a == address)
+            || name.is_some_and(|n| {
+                self.strings
+                    .iter()
+                    .any(|s| s == n || s.rsplit_once(':').is_some_and(|(_, end)| end == n))
+            })
+    }
+
+    pub fn source(&self) -> &str {
+        self.instance
+            .get("source")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Graph<'a> {
     pub trails: Vec<Trail<'a>>,
@@ -138,11 +191,20 @@ pub struct Graph<'a> {
     pub alarms: Vec<Alarm<'a>>,
     pub topics: Vec<Topic<'a>>,
     pub subscriptions: Vec<Subscription<'a>>,
+    pub not_downloaded: Vec<NotDownloaded<'a>>,
 }
 
 impl Graph<'_> {
-    /// True when there is nothing to check: no trail and no metric filter.
+    /// True when there is nothing to check: no trail, no metric filter, and no module that
+    /// may hold them.
     pub fn is_empty(&self) -> bool {
-        self.trails.is_empty() && self.filters.is_empty()
+        self.trails.is_empty() && self.filters.is_empty() && self.not_downloaded.is_empty()
+    }
+
+    /// The module not downloaded that a resource is handed to, if one is.
+    pub fn handed_to(&self, address: &str, name: Option<&str>) -> Option<&NotDownloaded<'_>> {
+        self.not_downloaded
+            .iter()
+            .find(|m| m.receives(address, name))
     }
 }

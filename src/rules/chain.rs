@@ -157,6 +157,14 @@ pub const CHAIN_RULES: &[ChainRule] = &[
         rationale: "trailwatch never guesses: it says what it could not check so you can supply the value (`--var`, `--var-file`, `--plan`) or declare it in `.trailwatch.toml`.",
         fix: "Give the missing value, or scan a plan JSON (`terraform show -json plan > plan.json; trailwatch check --plan plan.json`).",
     },
+    ChainRule {
+        id: "module-not-downloaded",
+        title: "A registry or git module is not downloaded",
+        level: "note",
+        summary: "A module call's source is a registry or git address and `.terraform/modules/modules.json` does not list it, so trailwatch cannot read what the module creates.",
+        rationale: "Baselines often create their filters, alarms and subscriptions in a registry module. Until it is downloaded, its values are unknown: controls it may implement are unverifiable, and a topic, log group or metric handed to it is not reported as missing a subscription, filter or alarm.",
+        fix: "Run `terraform init` in the root module, or scan a plan JSON (`trailwatch check --plan plan.json`).",
+    },
 ];
 
 pub fn chain_rule(id: &str) -> Option<&'static ChainRule> {

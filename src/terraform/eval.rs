@@ -49,6 +49,10 @@ pub struct EvalDiag {
     pub span: Option<Span>,
 }
 
+/// The resource type of a module call whose module is not downloaded (`terraform init` was
+/// not run): its arguments are the call's inputs, `source`, and `reason`.
+pub const NOT_DOWNLOADED: &str = "module";
+
 /// An evaluated resource instance, before locations are attached.
 #[derive(Debug, Clone)]
 pub struct InstanceOut {
@@ -272,12 +276,66 @@ impl<'a> Evaluator<'a> {
             }
             self.fresh_steps();
             let kids = self.children(inst, c);
-            if let Ok(kids) = kids.as_ref() {
-                for (_, child) in kids {
-                    self.walk(*child, depth + 1, out);
+            match kids.as_ref() {
+                Ok(kids) => {
+                    for (_, child) in kids {
+                        self.walk(*child, depth + 1, out);
+                    }
                 }
+                Err(reason) => out.extend(self.not_downloaded(inst, c, reason)),
             }
         }
+    }
+
+    /// A registry or git module that is not downloaded, as instances of the pseudo type
+    /// [`NOT_DOWNLOADED`]: its source and inputs, so the graph knows what is handed to it.
+    fn not_downloaded(&self, inst: usize, call_idx: usize, reason: &str) -> Vec<InstanceOut> {
+        let mi = self.inst(inst);
+        let call = &mi.module.calls[call_idx];
+        let Some(source) = call
+            .source
+            .as_ref()
+            .filter(|s| !super::config::is_local_source(s))
+        else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (key, iter) in self.expand(inst, call.count.as_ref(), call.for_each.as_ref()) {
+            let sc = Scope {
+                inst,
+                iter,
+                vars: Vec::new(),
+                isolated: false,
+            };
+            let mut attributes = BTreeMap::new();
+            let mut spans = BTreeMap::new();
+            for a in &call.inputs {
+                let v = self
+                    .eval(&a.expr, &sc)
+                    .unwrap_or_else(|e| Value::unknown(e.msg));
+                attributes.insert(a.name.clone(), v);
+                spans.insert(a.name.clone(), a.expr.span);
+            }
+            attributes.insert("source".to_string(), Value::str(source.clone()));
+            attributes.insert("reason".to_string(), Value::str(reason));
+            out.push(InstanceOut {
+                address: format!(
+                    "{}module.{}{}",
+                    mi.prefix,
+                    call.name,
+                    key.as_ref().map_or(String::new(), InstanceKey::suffix)
+                ),
+                module: mi.prefix.trim_end_matches('.').to_string(),
+                data: false,
+                rtype: NOT_DOWNLOADED.to_string(),
+                name: call.name.clone(),
+                key,
+                attributes,
+                spans,
+                span: call.span,
+            });
+        }
+        out
     }
 
     fn inst(&self, i: usize) -> Rc<ModInst> {

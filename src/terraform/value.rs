@@ -147,6 +147,36 @@ impl Partial {
         }
     }
 
+    /// Whether the string may be `text` once its holes are known (each hole is any text).
+    pub fn may_be(&self, text: &str) -> bool {
+        let last = self.chunks.len().saturating_sub(1);
+        let mut rest = text;
+        for (i, chunk) in self.chunks.iter().enumerate() {
+            let Chunk::Text(t) = chunk else { continue };
+            rest = match (i == 0, i == last) {
+                (true, true) => return rest == t,
+                (true, false) => match rest.strip_prefix(t.as_str()) {
+                    Some(r) => r,
+                    None => return false,
+                },
+                (false, true) => return rest.ends_with(t.as_str()),
+                // Leftmost is best: it leaves the most text for what follows.
+                (false, false) => match rest.find(t.as_str()) {
+                    Some(at) => &rest[at + t.len()..],
+                    None => return false,
+                },
+            };
+        }
+        true
+    }
+
+    /// Whether two strings known in parts may be equal: their known starts and ends agree.
+    pub fn may_equal(&self, other: &Partial) -> bool {
+        let (a, b) = (self.head().unwrap_or(""), other.head().unwrap_or(""));
+        let (c, d) = (self.tail().unwrap_or(""), other.tail().unwrap_or(""));
+        (a.starts_with(b) || b.starts_with(a)) && (c.ends_with(d) || d.ends_with(c))
+    }
+
     /// The text with each hole written as the input it is: `None` if one is not an input.
     pub fn identity(&self) -> Option<String> {
         let mut out = String::new();
@@ -514,5 +544,51 @@ impl Str {
             }
         }
         Str { text, origin }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `a` + hole + `b` + hole + `c`, with `None` for no text.
+    fn partial(texts: &[&str]) -> Partial {
+        let mut p = Partial::default();
+        for (i, t) in texts.iter().enumerate() {
+            if i > 0 {
+                p.push_hole(Some(format!("var.v{i}")));
+            }
+            p.push_text(t);
+        }
+        p
+    }
+
+    #[test]
+    fn a_partial_string_may_be_only_what_its_known_parts_allow() {
+        let p = partial(&["", "-root"]);
+        assert!(p.may_be("prod-root"));
+        assert!(!p.may_be("prod-iam"));
+        let arn = partial(&["arn:aws:sns:", ":", ":alerts"]);
+        assert!(arn.may_be("arn:aws:sns:us-east-1:111122223333:alerts"));
+        assert!(!arn.may_be("arn:aws:logs:us-east-1:111122223333:alerts"));
+        assert!(!arn.may_be("arn:aws:sns:us-east-1:111122223333:other"));
+    }
+
+    #[test]
+    fn two_partial_strings_differ_when_their_ends_do() {
+        assert!(!partial(&["", "-root"]).may_equal(&partial(&["", "-iam"])));
+        assert!(partial(&["", "-root"]).may_equal(&partial(&["x", "root"])));
+        assert!(!partial(&["prod-", ""]).may_equal(&partial(&["dev-", ""])));
+    }
+
+    #[test]
+    fn the_same_inputs_in_the_same_text_are_one_identity() {
+        assert_eq!(
+            partial(&["", "Root"]).identity().as_deref(),
+            Some("${var.v1}Root")
+        );
+        let mut anonymous = Partial::default();
+        anonymous.push_hole(None);
+        assert_eq!(anonymous.identity(), None);
     }
 }

@@ -2,7 +2,7 @@
 //! on one event, and whether it notifies a topic somebody subscribes to.
 
 use super::context::{Context, finding};
-use crate::model::{Action, Alarm, Filter, Graph, Metric, Target, WatchedMetric};
+use crate::model::{Action, Alarm, Filter, Graph, Metric, Target, Unresolved, WatchedMetric};
 use crate::report::distance_up_to;
 use crate::rules::{Finding, Level, Related};
 
@@ -33,16 +33,107 @@ enum Same {
     Maybe,
 }
 
-fn same_metric(a: &Metric, b: &Metric) -> Same {
-    match (&a.namespace, &b.namespace, &a.name, &b.name) {
-        (Ok(an), Ok(bn), Ok(a), Ok(b)) => {
-            if an == bn && a == b {
+/// Whether two parts of metrics (names or namespaces) are equal after apply. Known values
+/// decide first; two unknowns are equal when they are the same input or expression, and
+/// differ when their known parts disagree (`"${var.p}-root"` is never `"iam"`).
+fn same_part(a: &Result<String, Unresolved>, b: &Result<String, Unresolved>) -> Same {
+    match (a, b) {
+        (Ok(x), Ok(y)) => {
+            if x == y {
                 Same::Yes
             } else {
                 Same::No
             }
         }
+        (Ok(text), Err(u)) | (Err(u), Ok(text)) => match &u.partial {
+            Some(p) if !p.may_be(text) => Same::No,
+            _ => Same::Maybe,
+        },
+        (Err(x), Err(y)) => {
+            if x.identity.is_some() && x.identity == y.identity {
+                Same::Yes
+            } else if let (Some(p), Some(q)) = (&x.partial, &y.partial)
+                && !p.may_equal(q)
+            {
+                Same::No
+            } else {
+                Same::Maybe
+            }
+        }
+    }
+}
+
+/// Two metrics differ when one part differs, are the same when both parts are.
+fn same_metric(a: &Metric, b: &Metric) -> Same {
+    match (
+        same_part(&a.namespace, &b.namespace),
+        same_part(&a.name, &b.name),
+    ) {
+        (Same::No, _) | (_, Same::No) => Same::No,
+        (Same::Yes, Same::Yes) => Same::Yes,
         _ => Same::Maybe,
+    }
+}
+
+/// The value that keeps a filter's metric and an alarm's apart from a verdict: a note at that
+/// value, naming it and why it is unknown. The message names the cause only, so the same
+/// unknown met by several filters is one note.
+fn undecided(
+    filter: &Filter,
+    metric: &Metric,
+    alarm: &Alarm,
+    watched: &WatchedMetric,
+    ctx: &Context,
+) -> Finding {
+    let filter_side = [
+        (&metric.name, "metric_transformation[0].name"),
+        (&metric.namespace, "metric_transformation[0].namespace"),
+    ];
+    let namespace_path = watched.path.replace("metric_name", "namespace");
+    let alarm_side = [
+        (&watched.metric.name, watched.path.as_str()),
+        (&watched.metric.namespace, namespace_path.as_str()),
+    ];
+    let unknown = |side: &[(&Result<String, Unresolved>, &str); 2]| {
+        side.iter()
+            .find_map(|(v, path)| v.as_ref().err().map(|u| (u.clone(), path.to_string())))
+    };
+    // The filter's own unknown first: it leaves every alarm undecided, not just this one.
+    let (instance, (u, path), message) = match unknown(&filter_side) {
+        Some(found) => (
+            filter.instance,
+            found,
+            "which alarm watches the filter's metric",
+        ),
+        None => (
+            alarm.instance,
+            unknown(&alarm_side).unwrap_or_default(),
+            "which metric filter's events the alarm counts",
+        ),
+    };
+    let mut note = finding(
+        "",
+        "unverifiable",
+        Level::Note,
+        format!(
+            "`{path}` of `{}` is not known before apply, so trailwatch cannot tell {message}: {u}",
+            instance.address
+        ),
+        Some(instance),
+    );
+    note.location = ctx.attribute(instance, &path);
+    note.help = Some(help_for(&u));
+    note
+}
+
+/// A remedy that works for this unknown: `--var` supplies a variable, not an attribute
+/// the provider computes.
+fn help_for(u: &Unresolved) -> String {
+    if u.reason.contains("known only after apply") || u.reason.contains("read from the cloud") {
+        "check a plan JSON (`terraform show -json`), or write the name as a literal or a variable"
+            .to_string()
+    } else {
+        "give the value (`--var`, `--var-file`), or check a plan JSON".to_string()
     }
 }
 
@@ -50,7 +141,7 @@ fn describe(metric: &Metric) -> String {
     format!(
         "`{}` in namespace `{}`",
         metric.name.as_deref().unwrap_or("?"),
-        metric.namespace.as_deref().unwrap_or("?")
+        metric.namespace.as_deref().unwrap_or("?"),
     )
 }
 
@@ -175,6 +266,16 @@ fn notify(alarm: &Alarm, graph: &Graph, ctx: &mut Context, subscribed: &[String]
                 if subscribed && !managed_key {
                     return Notify::Ok;
                 }
+                if let Some(module) = (!subscribed && !managed_key)
+                    .then(|| graph.handed_to(&topic.instance.address, topic.name.as_deref()))
+                    .flatten()
+                {
+                    unverifiable = Some(format!(
+                        "alarm `{}` notifies topic `{}`, which is handed to `{}`; that module is not downloaded and may subscribe it",
+                        instance.address, topic.instance.address, module.instance.address
+                    ));
+                    continue;
+                }
                 topic_problem = Some(topic.instance.address.clone());
             }
             Action::Topic(Target::External(arn)) if subscribed.contains(arn) => return Notify::Ok,
@@ -226,6 +327,9 @@ fn notify(alarm: &Alarm, graph: &Graph, ctx: &mut Context, subscribed: &[String]
     )
 }
 
+/// How to let trailwatch see inside a module that is not downloaded.
+pub const NOT_DOWNLOADED_HELP: &str = "run `terraform init` in this root module (it downloads the module into `.terraform/modules`), or check a plan JSON with `--plan`";
+
 /// Topic defects, once per topic that monitoring alarms notify.
 fn check_topics(graph: &Graph, ctx: &mut Context) {
     for (t, topic) in graph.topics.iter().enumerate() {
@@ -237,11 +341,26 @@ fn check_topics(graph: &Graph, ctx: &mut Context) {
             continue;
         }
         let instance = topic.instance;
-        if !graph
+        let subscribed = graph
             .subscriptions
             .iter()
-            .any(|s| s.topic == Target::Resolved(t))
-        {
+            .any(|s| s.topic == Target::Resolved(t));
+        let module = graph.handed_to(&instance.address, topic.name.as_deref());
+        if let (false, Some(module)) = (subscribed, module) {
+            let mut f = finding(
+                "topic-no-subscription",
+                "unverifiable",
+                Level::Note,
+                format!(
+                    "topic `{}` has no subscription here, but it is handed to `{}`, which is not downloaded and may subscribe it",
+                    instance.address, module.instance.address
+                ),
+                Some(instance),
+            );
+            f.location = ctx.block_head(instance);
+            f.help = Some(NOT_DOWNLOADED_HELP.to_string());
+            ctx.push(f);
+        } else if !subscribed {
             let mut f = finding(
                 "topic-no-subscription",
                 "topic-no-subscription",
@@ -403,6 +522,24 @@ pub fn analyze(graph: &Graph, ctx: &mut Context, subscribed: &[String]) -> Vec<F
         .iter()
         .map(|a| notify(a, graph, ctx, subscribed))
         .collect();
+    // claimed[a][w]: some filter publishes, for certain, the metric alarm `a` watches as `w`.
+    let claimed: Vec<Vec<bool>> = graph
+        .alarms
+        .iter()
+        .map(|alarm| {
+            alarm
+                .metrics
+                .iter()
+                .map(|w| {
+                    graph.filters.iter().any(|f| {
+                        f.metric
+                            .as_ref()
+                            .is_some_and(|m| same_metric(m, &w.metric) == Same::Yes)
+                    })
+                })
+                .collect()
+        })
+        .collect();
     let mut links = Vec::with_capacity(graph.filters.len());
     for filter in &graph.filters {
         let instance = filter.instance;
@@ -446,11 +583,11 @@ pub fn analyze(graph: &Graph, ctx: &mut Context, subscribed: &[String]) -> Vec<F
             });
             continue;
         };
-        let mut watchers = 0;
         let mut near = Vec::new();
-        let mut unverifiable = Vec::new();
+        let mut exact = Vec::new();
+        let mut undecided_by = None;
         for (a, alarm) in graph.alarms.iter().enumerate() {
-            for watched in &alarm.metrics {
+            for (w, watched) in alarm.metrics.iter().enumerate() {
                 match same_metric(metric, &watched.metric) {
                     Same::No => {
                         if let Some(why) = near_miss(metric, &watched.metric)
@@ -461,62 +598,45 @@ pub fn analyze(graph: &Graph, ctx: &mut Context, subscribed: &[String]) -> Vec<F
                                 message: format!("alarm `{}`: {why}", alarm.instance.address),
                             });
                         }
-                        continue;
                     }
-                    Same::Maybe => {
-                        let reason = format!(
-                            "cannot tell whether alarm `{}` watches the metric of filter `{}`: {}",
-                            alarm.instance.address,
-                            instance.address,
-                            [
-                                &metric.name,
-                                &metric.namespace,
-                                &watched.metric.name,
-                                &watched.metric.namespace
-                            ]
-                            .iter()
-                            .find_map(|r| r.as_ref().err().cloned())
-                            .unwrap_or_default()
-                        );
-                        if state == State::Broken {
-                            let mut note = finding(
-                                "",
-                                "unverifiable",
-                                Level::Note,
-                                reason.clone(),
-                                Some(alarm.instance),
-                            );
-                            note.location = ctx.attribute(alarm.instance, &watched.path);
-                            note.help = Some(
-                                "give the value (`--var`, `--var-file`), or check a plan JSON"
-                                    .to_string(),
-                            );
-                            unverifiable.push(note);
-                            state = State::Unverifiable(reason);
-                        }
-                        continue;
+                    // An alarm whose metric some filter publishes for certain watches that
+                    // one: its unknown parts say nothing about this filter.
+                    Same::Maybe if !claimed[a][w] => {
+                        undecided_by.get_or_insert((alarm, watched));
                     }
-                    Same::Yes => {}
+                    Same::Maybe => {}
+                    Same::Yes => exact.push((a, alarm, watched)),
                 }
-                watchers += 1;
-                if let Some(f) = cannot_fire(alarm, watched, filter, ctx) {
-                    if f.level == Level::Warning {
-                        notes.push(f);
-                    } else {
-                        problems.push(f);
-                        continue;
+            }
+        }
+        let watchers = exact.len();
+        let mut unverifiable = Vec::new();
+        // A filter with an alarm known to watch it is judged by that alarm alone.
+        if watchers == 0
+            && let Some((alarm, watched)) = undecided_by
+        {
+            let note = undecided(filter, metric, alarm, watched, ctx);
+            state = State::Unverifiable(note.message.clone());
+            unverifiable.push(note);
+        }
+        for (a, alarm, watched) in exact {
+            if let Some(f) = cannot_fire(alarm, watched, filter, ctx) {
+                if f.level == Level::Warning {
+                    notes.push(f);
+                } else {
+                    problems.push(f);
+                    continue;
+                }
+            }
+            match &notifies[a] {
+                Notify::Ok => state = State::Working,
+                Notify::Unverifiable(note) => {
+                    if state != State::Working {
+                        state = State::Unverifiable(note.message.clone());
+                        unverifiable.push((**note).clone());
                     }
                 }
-                match &notifies[a] {
-                    Notify::Ok => state = State::Working,
-                    Notify::Unverifiable(note) => {
-                        if state != State::Working {
-                            state = State::Unverifiable(note.message.clone());
-                            unverifiable.push((**note).clone());
-                        }
-                    }
-                    Notify::Broken(f) => problems.push((**f).clone()),
-                }
+                Notify::Broken(f) => problems.push((**f).clone()),
             }
         }
         if watchers == 0 && state == State::Broken {

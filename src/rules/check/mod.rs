@@ -110,8 +110,13 @@ pub fn check(
     }
     trail::check(graph, &mut ctx);
     let links = links::analyze(graph, &mut ctx, &options.subscribed_topics);
-    let statuses = coverage::check(graph, &mut ctx, &selected, &links, options, &cache.coverage);
+    let mut statuses =
+        coverage::check(graph, &mut ctx, &selected, &links, options, &cache.coverage);
+    not_downloaded(graph, &mut ctx);
     let mut findings = ctx.into_findings();
+    if !graph.not_downloaded.is_empty() {
+        may_be_in_modules(&mut findings, &mut statuses);
+    }
     // The same link can be reached through several controls: report it once.
     let mut seen = BTreeSet::new();
     findings.retain(|f| {
@@ -122,10 +127,78 @@ pub fn check(
             f.message.clone(),
         ))
     });
+    let mut findings = one_note_per_cause(findings);
     finding::sort(&mut findings);
     Outcome {
         findings,
         controls: statuses,
         nothing_to_check: false,
+    }
+}
+
+/// The same unknown at the same place, met through several controls, is one note that names
+/// them (it keeps the first control's rule id, so `--rule` still selects it).
+fn one_note_per_cause(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut controls: Vec<Vec<String>> = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    for f in findings {
+        if f.defect == "unverifiable" {
+            let key = (f.resource.clone(), f.location.clone(), f.message.clone());
+            if let Some(&i) = seen.get(&key) {
+                let list: &mut Vec<String> = &mut controls[i];
+                list.extend(f.control);
+                continue;
+            }
+            seen.insert(key, out.len());
+        }
+        controls.push(f.control.iter().cloned().collect());
+        out.push(f);
+    }
+    for (f, controls) in out.iter_mut().zip(controls) {
+        if controls.len() > 1 {
+            f.message.push_str(&format!(
+                " (this leaves {} controls unverifiable: {})",
+                controls.len(),
+                controls.join(", ")
+            ));
+        }
+    }
+    out
+}
+
+/// One note per module call whose module is not downloaded.
+fn not_downloaded(graph: &Graph, ctx: &mut Context) {
+    for module in &graph.not_downloaded {
+        let instance = module.instance;
+        let mut f = context::finding(
+            "module-not-downloaded",
+            "module-not-downloaded",
+            Level::Note,
+            format!(
+                "module `{}` comes from `{}`, which is not downloaded: the monitoring it may create is not checked, and nothing it may add is reported missing",
+                instance.address,
+                module.source()
+            ),
+            Some(instance),
+        );
+        f.location = ctx.block_head(instance);
+        f.help = Some(links::NOT_DOWNLOADED_HELP.to_string());
+        ctx.push(f);
+    }
+}
+
+/// What a module that is not downloaded may add is not missing: filters for a control, an
+/// alarm on a filter's metric. A control that failed only for want of those is unverifiable.
+fn may_be_in_modules(findings: &mut Vec<Finding>, statuses: &mut [(String, ControlStatus)]) {
+    const MAY_BE_ADDED: [&str; 2] = ["control-missing", "filter-metric-without-alarm"];
+    findings.retain(|f| !MAY_BE_ADDED.contains(&f.defect.as_str()));
+    for (control, status) in statuses.iter_mut() {
+        let explained = findings
+            .iter()
+            .any(|f| f.level == Level::Error && f.control.as_ref() == Some(control));
+        if *status == ControlStatus::Fail && !explained {
+            *status = ControlStatus::Unverifiable;
+        }
     }
 }

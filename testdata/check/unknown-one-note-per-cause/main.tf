@@ -1,0 +1,86 @@
+terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.0"
+    }
+  }
+}
+
+resource "aws_cloudwatch_log_group" "trail" {
+  name              = "org-trail-events"
+  retention_in_days = 365
+}
+
+resource "aws_cloudtrail" "org" {
+  name                          = "org-trail"
+  s3_bucket_name                = "org-trail-bucket"
+  is_multi_region_trail         = true
+  include_global_service_events = true
+  cloud_watch_logs_group_arn    = "${aws_cloudwatch_log_group.trail.arn}:*"
+  cloud_watch_logs_role_arn     = "arn:aws:iam::111122223333:role/trail-to-logs"
+}
+
+resource "aws_sns_topic" "security" {
+  name = "security-events"
+}
+
+resource "aws_sns_topic_subscription" "oncall" {
+  topic_arn = aws_sns_topic.security.arn
+  protocol  = "email"
+  endpoint  = "oncall@example.org"
+}
+
+variable "metric_name" {
+  type = string
+}
+
+# Three filters without an alarm of their own, one alarm on an unset variable: every control
+# waits on the same value, which is one note.
+resource "aws_cloudwatch_log_metric_filter" "root" {
+  name           = "root-account-usage"
+  log_group_name = aws_cloudwatch_log_group.trail.name
+  pattern        = "{ $.userIdentity.type = \"Root\" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != \"AwsServiceEvent\" }"
+
+  metric_transformation {
+    name      = "RootAccountUsage"
+    namespace = "CIS"
+    value     = "1"
+  }
+}
+
+resource "aws_cloudwatch_log_metric_filter" "iam" {
+  name           = "iam-policy-changes"
+  log_group_name = aws_cloudwatch_log_group.trail.name
+  pattern        = "{($.eventName=DeleteGroupPolicy)||($.eventName=DeleteRolePolicy)||($.eventName=DeleteUserPolicy)||($.eventName=PutGroupPolicy)||($.eventName=PutRolePolicy)||($.eventName=PutUserPolicy)||($.eventName=CreatePolicy)||($.eventName=DeletePolicy)||($.eventName=CreatePolicyVersion)||($.eventName=DeletePolicyVersion)||($.eventName=AttachRolePolicy)||($.eventName=DetachRolePolicy)||($.eventName=AttachUserPolicy)||($.eventName=DetachUserPolicy)||($.eventName=AttachGroupPolicy)||($.eventName=DetachGroupPolicy)}"
+
+  metric_transformation {
+    name      = "IAMPolicyChanges"
+    namespace = "CIS"
+    value     = "1"
+  }
+}
+
+resource "aws_cloudwatch_log_metric_filter" "cmk" {
+  name           = "cmk-disable-or-deletion"
+  log_group_name = aws_cloudwatch_log_group.trail.name
+  pattern        = "{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)) }"
+
+  metric_transformation {
+    name      = "CMKChanges"
+    namespace = "CIS"
+    value     = "1"
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "any" {
+  alarm_name          = "cis-alarm"
+  namespace           = "CIS"
+  metric_name         = var.metric_name
+  statistic           = "Sum"
+  period              = 300
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  evaluation_periods  = 1
+  alarm_actions       = [aws_sns_topic.security.arn]
+}
