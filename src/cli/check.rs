@@ -183,7 +183,8 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         return usage(&e);
     }
     let mut selected: Vec<String> = controls.iter().map(|c| c.id.clone()).collect();
-    if let Some(name) = args.profile.as_ref().or(config.profile.as_ref()) {
+    let profile = args.profile.as_ref().or(config.profile.as_ref());
+    if let Some(name) = profile {
         match trailwatch::check::profile(name, &controls) {
             Some(ids) => selected = ids,
             None => {
@@ -220,6 +221,7 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
     let options = CheckOptions {
         selected,
         require: args.require || config.require,
+        benchmark: profile.and_then(|name| trailwatch::check::profile_version(name)),
         cloudtrail_log_groups: config.cloudtrail_log_groups.clone(),
         subscribed_topics: config.subscribed_topics.clone(),
     };
@@ -240,7 +242,8 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         let named = |id: &String| f.rule == *id || f.control.as_ref() == Some(id);
         // Syntax errors and broken suppressions concern every rule: `--rule` keeps them.
         let always = f.rule == "terraform-syntax" || f.rule == "invalid-suppression";
-        (rules.is_empty() || always || rules.iter().any(named))
+        let selected = |id: &String| trailwatch::rules::check::concerns(f, id, &controls);
+        (rules.is_empty() || always || rules.iter().any(selected))
             && !config.disable.iter().any(named)
             && !excluded(f, &config.exclude, config_dir.as_deref(), &scan_root)
     });
