@@ -162,9 +162,7 @@ fn check(c: &mut Criterion) {
     let load_options = LoadOptions::default();
     let options = CheckOptions {
         selected: controls.iter().map(|c| c.id.clone()).collect(),
-        require: false,
-        cloudtrail_log_groups: vec![],
-        subscribed_topics: vec![],
+        ..CheckOptions::default()
     };
     let mut group = c.benchmark_group("check");
     group.sample_size(10);

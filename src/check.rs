@@ -38,7 +38,7 @@ fn check_on_big_stack(
     };
     // Each root module is its own Terraform configuration (its own state): check each
     // on its own, and a control fails when it fails in any root that monitors anything.
-    let cache = RunCache::new(controls, options);
+    let cache = RunCache::new(controls);
     // Instances are sorted by root: each chunk is one root module, checked in parallel and
     // merged in root order, so the output does not depend on the thread count.
     let chunks: Vec<&[terraform::Instance]> =
@@ -238,14 +238,19 @@ pub fn profile(name: &str, controls: &[Control]) -> Option<Vec<String>> {
     if name == "all" {
         return Some(controls.iter().map(|c| c.id.clone()).collect());
     }
-    let version = name.strip_prefix("cis-")?;
-    let full = format!("{version}.0");
+    let full = profile_version(name)?;
     let selected: Vec<String> = controls
         .iter()
         .filter(|c| c.cis.iter().any(|e| e.versions.contains(&full)))
         .map(|c| c.id.clone())
         .collect();
     (!selected.is_empty()).then_some(selected)
+}
+
+/// The CIS version whose event lists a `--profile` requires (`cis-3.0` → `3.0.0`);
+/// `None` for `all` (the newest lists).
+pub fn profile_version(name: &str) -> Option<String> {
+    name.strip_prefix("cis-").map(|v| format!("{v}.0"))
 }
 
 /// The profile names `--profile` accepts.

@@ -121,6 +121,162 @@ fn every_fixture_reports_what_it_expects() {
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
+/// `id level` of every control, from `trailwatch rules`.
+fn control_levels() -> Vec<(String, String)> {
+    let out = Command::new(env!("CARGO_BIN_EXE_trailwatch"))
+        .arg("rules")
+        .output()
+        .expect("the trailwatch binary runs");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let ids: Vec<String> = run_json_controls();
+    text.lines()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            Some((words.next()?.to_string(), words.next()?.to_string()))
+        })
+        .filter(|(id, _)| ids.contains(id))
+        .collect()
+}
+
+/// The control ids a check reports a status for.
+fn run_json_controls() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/check/clean-literal");
+    let (_, json) = run_with(&dir, &["--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json).expect("JSON report");
+    report["controls"]
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn run_with(dir: &Path, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_trailwatch"))
+        .arg("check")
+        .args(args)
+        .arg(dir)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the trailwatch binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// Findings of one JSON report that explain control `id`'s status: under the control, or
+/// chain-wide ones that decide every control (the trail, a configuration error, a note on
+/// what is unknown). A failure needs one at the control's level or above.
+fn unexplained(report: &serde_json::Value, levels: &[(String, String)]) -> Vec<String> {
+    let rank = |l: &str| match l {
+        "error" => 3,
+        "warning" => 2,
+        "note" => 1,
+        _ => 0,
+    };
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    let statuses = report["controls"].as_object().cloned().unwrap_or_default();
+    let mut out = Vec::new();
+    for (id, status) in &statuses {
+        let level = levels
+            .iter()
+            .find(|(c, _)| c == id)
+            .map_or("error", |(_, l)| l.as_str());
+        let concerns = |f: &serde_json::Value| {
+            f["control"] == id.as_str()
+                || (f["control"].is_null()
+                    && (f["rule"].as_str().is_some_and(|r| r.starts_with("trail-"))
+                        || [
+                            "no-cloudtrail-log-group",
+                            "unverifiable",
+                            "terraform-syntax",
+                        ]
+                        .iter()
+                        .any(|r| f["rule"] == *r)))
+        };
+        let explained = match status.as_str() {
+            Some("fail") => findings.iter().any(|f| {
+                concerns(f) && rank(f["level"].as_str().unwrap_or_default()) >= rank(level)
+            }),
+            Some("unverifiable") => findings.iter().any(concerns),
+            _ => true,
+        };
+        if !explained {
+            out.push(format!("{id} is {status} with nothing that says why"));
+        }
+    }
+    out
+}
+
+/// A control that fails says why in the same output, whatever `--rule` selects, and the
+/// run exits 1; `--rule` does not change a control's status; an `unverifiable` control has
+/// a finding that says what to supply.
+#[test]
+fn every_failing_control_is_explained_whatever_rule_selects() {
+    let levels = control_levels();
+    assert!(levels.len() >= 16, "controls: {levels:?}");
+    let check = |dir: &Path| -> (usize, Vec<String>) {
+        let name = fixture_name(dir);
+        let mut failures = Vec::new();
+        let report = |args: &[&str]| {
+            let mut all = vec!["--format", "json"];
+            all.extend(args);
+            let (code, json) = run_with(dir, &all);
+            let report: serde_json::Value =
+                serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}"));
+            (code, report)
+        };
+        let mut runs = 0;
+        for plain in [&[][..], &["--require"][..]] {
+            let (code, full) = report(plain);
+            runs += 1;
+            for why in unexplained(&full, &levels) {
+                failures.push(format!("{name} {plain:?}: {why}"));
+            }
+            let statuses = full["controls"].as_object().cloned().unwrap_or_default();
+            for (id, status) in &statuses {
+                if status == "fail" && code != 1 {
+                    failures.push(format!("{name} {plain:?}: {id} fails, exit {code}"));
+                }
+                if status == "pass" {
+                    continue;
+                }
+                let mut args = plain.to_vec();
+                args.extend(["--rule", id.as_str()]);
+                let (code, alone) = report(&args);
+                runs += 1;
+                if alone["controls"][id] != *status {
+                    failures.push(format!(
+                        "{name} {plain:?} --rule {id}: {} here, {status} with every control",
+                        alone["controls"][id]
+                    ));
+                }
+                for why in unexplained(&alone, &levels) {
+                    failures.push(format!("{name} {plain:?} --rule {id}: {why}"));
+                }
+                if status == "fail" && code != 1 {
+                    failures.push(format!("{name} {plain:?} --rule {id}: fails, exit {code}"));
+                }
+            }
+        }
+        (runs, failures)
+    };
+    let all = fixtures();
+    let results: Vec<(usize, Vec<String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = all
+            .chunks(all.len().div_ceil(4).max(1))
+            .map(|chunk| scope.spawn(move || chunk.iter().map(|d| check(d)).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a checking thread"))
+            .collect()
+    });
+    let runs: usize = results.iter().map(|(n, _)| n).sum();
+    let failures: Vec<String> = results.into_iter().flat_map(|(_, f)| f).collect();
+    assert!(runs > 100, "only {runs} runs");
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
 #[test]
 fn every_fixture_matches_its_snapshot() {
     for dir in fixtures() {

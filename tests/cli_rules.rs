@@ -85,3 +85,86 @@ fn explain_prints_sections_and_suggests_on_typos() {
     assert_eq!(code, 0);
     assert!(out.contains("## How to fix it"));
 }
+
+fn check_json(args: &[&str]) -> (i32, serde_json::Value) {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend(args);
+    let (code, out, err) = trailwatch(&all);
+    let report = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    (code, report)
+}
+
+/// A profile requires its own version's events; without one, a pattern that meets an
+/// older list gets a warning naming the version that added the missing event.
+#[test]
+fn profile_selects_the_events_of_its_version() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/check/pattern-older-cis-list"
+    );
+    let rule = ["--rule", "security-group-changes", fixture];
+    for profile in ["cis-1.2", "cis-3.0", "cis-4.0"] {
+        let mut args = vec!["--profile", profile];
+        args.extend(rule);
+        let (code, report) = check_json(&args);
+        assert_eq!(
+            report["controls"]["security-group-changes"], "pass",
+            "{profile}"
+        );
+        assert_eq!(report["findings"], serde_json::json!([]), "{profile}");
+        assert_eq!(code, 0, "{profile}");
+    }
+    for profile in ["cis-5.0", "cis-6.0"] {
+        let mut args = vec!["--profile", profile];
+        args.extend(rule);
+        let (code, report) = check_json(&args);
+        assert_eq!(
+            report["controls"]["security-group-changes"], "fail",
+            "{profile}"
+        );
+        let findings = report["findings"].as_array().cloned().unwrap_or_default();
+        assert!(
+            findings
+                .iter()
+                .any(|f| f["defect"] == "pattern-misses-events"
+                    && f["level"] == "error"
+                    && f["message"]
+                        .as_str()
+                        .is_some_and(|m| m.contains("ModifySecurityGroupRules"))),
+            "{profile}: {findings:?}"
+        );
+        assert_eq!(code, 1, "{profile}");
+    }
+    let (code, report) = check_json(&rule);
+    assert_eq!(report["controls"]["security-group-changes"], "pass");
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["defect"], "pattern-misses-newer-events");
+    assert_eq!(findings[0]["level"], "warning");
+    let message = findings[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("ModifySecurityGroupRules (added in CIS v5.0.0)"),
+        "{message}"
+    );
+    assert!(!findings[0]["fix"].is_null(), "offers the newest pattern");
+    assert_eq!(code, 1, "a warning fails the default --fail-on warning");
+}
+
+#[test]
+fn explain_lists_the_events_per_version() {
+    let (code, out, _) = trailwatch(&["explain", "security-group-changes"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("- ModifySecurityGroupRules (added in CIS v5.0.0)"),
+        "{out}"
+    );
+    let by_version = out
+        .lines()
+        .filter(|l| l.starts_with("- v"))
+        .collect::<Vec<_>>();
+    assert_eq!(by_version.len(), 2, "{out}");
+    assert!(by_version[0].starts_with("- v1.2.0, v1.3.0"));
+    assert!(!by_version[0].contains("ModifySecurityGroupRules"));
+    assert!(by_version[1].starts_with("- v5.0.0, v6.0.0"));
+    assert!(by_version[1].contains("ModifySecurityGroupRules"));
+}

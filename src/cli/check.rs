@@ -190,7 +190,8 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         return usage(&e);
     }
     let mut selected: Vec<String> = controls.iter().map(|c| c.id.clone()).collect();
-    if let Some(name) = args.profile.as_ref().or(config.profile.as_ref()) {
+    let profile = args.profile.as_ref().or(config.profile.as_ref());
+    if let Some(name) = profile {
         match trailwatch::check::profile(name, &controls) {
             Some(ids) => selected = ids,
             None => {
@@ -230,6 +231,7 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
     let options = CheckOptions {
         selected,
         require: args.require || config.require,
+        benchmark: profile.and_then(|name| trailwatch::check::profile_version(name)),
         cloudtrail_log_groups: config.cloudtrail_log_groups.clone(),
         subscribed_topics: config.subscribed_topics.clone(),
     };
@@ -254,7 +256,8 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
             f.rule.as_str(),
             "terraform-syntax" | "file-skipped" | "invalid-suppression"
         );
-        (rules.is_empty() || always || rules.iter().any(named))
+        let selected = |id: &String| trailwatch::rules::check::concerns(f, id, &controls);
+        (rules.is_empty() || always || rules.iter().any(selected))
             && !config.disable.iter().any(named)
             && !excluded(f, &config.exclude, config_dir.as_deref(), &scan_root)
     });

@@ -76,8 +76,16 @@ pub fn explain(controls: &[Control], id: &str) -> Option<String> {
         let _ = writeln!(out, "## Why is this bad?\n\n{}\n", c.rationale.trim());
         let _ = writeln!(out, "## Events it must catch\n");
         for s in &c.must_match {
-            let _ = writeln!(out, "- {}", s.event);
+            match &s.since {
+                Some(v) => {
+                    let _ = writeln!(out, "- {} (added in CIS v{v})", s.event);
+                }
+                None => {
+                    let _ = writeln!(out, "- {}", s.event);
+                }
+            }
         }
+        out.push_str(&lists_by_version(c));
         let _ = writeln!(
             out,
             "\n## Recommended pattern\n\n```\n{}\n```\n",
@@ -98,6 +106,34 @@ pub fn explain(controls: &[Control], id: &str) -> Option<String> {
     let _ = writeln!(out, "## Why is this bad?\n\n{}\n", r.rationale);
     let _ = writeln!(out, "## How to fix it\n\n{}", r.fix);
     Some(out)
+}
+
+/// The list of required events per CIS version, consecutive versions with the same list
+/// on one line (`--profile cis-<version>` requires that version's list).
+fn lists_by_version(c: &Control) -> String {
+    let mut groups: Vec<(Vec<&str>, Vec<&str>)> = Vec::new();
+    for version in c.versions() {
+        let events: Vec<&str> = c
+            .must_match
+            .iter()
+            .filter(|s| c.requires(s, Some(version)))
+            .map(|s| s.event.as_str())
+            .collect();
+        match groups.last_mut() {
+            Some((versions, last)) if *last == events => versions.push(version),
+            _ => groups.push((vec![version], events)),
+        }
+    }
+    if groups.len() < 2 {
+        return String::new();
+    }
+    let mut out =
+        String::from("\nBy CIS version (`--profile cis-<version>` requires that list):\n\n");
+    for (versions, events) in groups {
+        let names: Vec<String> = versions.iter().map(|v| format!("v{v}")).collect();
+        let _ = writeln!(out, "- {}: {}", names.join(", "), events.join(", "));
+    }
+    out
 }
 
 /// Every known rule id, for "did you mean" suggestions.

@@ -48,6 +48,10 @@ pub struct CisEntry {
 #[serde(deny_unknown_fields)]
 pub struct Sample {
     pub event: String,
+    /// The CIS version whose list first requires this event (absent: every version that
+    /// has the control). A test checks it against each version's recommended pattern.
+    #[serde(default)]
+    pub since: Option<String>,
     #[serde(default)]
     pub why: Option<String>,
     pub record: String,
@@ -67,6 +71,37 @@ impl Sample {
         self.parsed
             .get_or_init(|| self.json().ok().map(crate::pattern::LogEvent::from_json))
             .as_ref()
+    }
+}
+
+/// Orders CIS versions numerically (`1.10.0` after `1.2.0`).
+pub fn version_key(version: &str) -> Vec<u32> {
+    version
+        .split('.')
+        .map(|part| part.parse().unwrap_or(0))
+        .collect()
+}
+
+impl Control {
+    /// The CIS versions that have this control, oldest first.
+    pub fn versions(&self) -> Vec<&str> {
+        let mut versions: Vec<&str> = self
+            .cis
+            .iter()
+            .flat_map(|e| e.versions.iter().map(String::as_str))
+            .collect();
+        versions.sort_by_key(|v| version_key(v));
+        versions.dedup();
+        versions
+    }
+
+    /// Whether required event `sample` is on the list of CIS `version` (`None`: the
+    /// newest list, which has every required event).
+    pub fn requires(&self, sample: &Sample, version: Option<&str>) -> bool {
+        match (version, &sample.since) {
+            (Some(version), Some(since)) => version_key(since) <= version_key(version),
+            _ => true,
+        }
     }
 }
 
@@ -152,4 +187,49 @@ pub fn controls() -> Result<Vec<Control>, String> {
             Ok(control)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each event's `since` agrees with the benchmark: a version's recommended pattern
+    /// matches exactly the required events on that version's list.
+    #[test]
+    fn each_version_lists_the_events_its_pattern_matches() {
+        let controls = controls().expect("rule data");
+        let mut checked = 0;
+        for control in &controls {
+            for entry in &control.cis {
+                let pattern = crate::pattern::parse(&entry.pattern).expect("CIS pattern parses");
+                for version in &entry.versions {
+                    for sample in &control.must_match {
+                        let event = sample.event().expect("sample record is JSON");
+                        assert_eq!(
+                            pattern.matches(event),
+                            control.requires(sample, Some(version)),
+                            "{} v{version}: {}",
+                            control.id,
+                            sample.event
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 500, "{checked}");
+        let sg = controls.iter().find(|c| c.id == "security-group-changes");
+        let modify = sg.and_then(|c| {
+            c.must_match
+                .iter()
+                .find(|s| s.event == "ModifySecurityGroupRules")
+        });
+        assert_eq!(modify.and_then(|s| s.since.as_deref()), Some("5.0.0"));
+    }
+
+    #[test]
+    fn versions_sort_numerically() {
+        assert!(version_key("1.10.0") > version_key("1.2.0"));
+        assert!(version_key("5.0.0") > version_key("4.0.0"));
+    }
 }

@@ -1279,7 +1279,11 @@ impl<'a> Evaluator<'a> {
                     Value::List(list)
                 })
             }
-            ExprKind::Invalid(m) => Ok(Value::unknown(m.clone())),
+            ExprKind::Invalid(m) => {
+                // Terraform rejects the configuration: an error, not merely an unknown.
+                self.diag(Severity::Error, m.clone(), None, Some(e.span));
+                Ok(Value::unknown(m.clone()))
+            }
         }
     }
 

@@ -43,6 +43,16 @@ impl<'s> Context<'s> {
         self.findings.push(finding);
     }
 
+    /// How many findings have been pushed so far (for `pushed_since`).
+    pub fn mark(&self) -> usize {
+        self.findings.len()
+    }
+
+    /// The findings pushed after `mark`.
+    pub fn pushed_since(&self, mark: usize) -> &[Finding] {
+        self.findings.get(mark..).unwrap_or_default()
+    }
+
     pub fn into_findings(self) -> Vec<Finding> {
         self.findings
     }

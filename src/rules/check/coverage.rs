@@ -33,8 +33,8 @@ fn rejection(analysis: &Analysis) -> Option<&crate::pattern::PatternDiagnostic> 
     analysis.refusal()
 }
 
-/// One distinct pattern text: its analysis, and which required events of each selected
-/// control it matches.
+/// One distinct pattern text: its analysis, and which required events of each control
+/// it matches.
 struct Memo {
     analysis: Arc<Analysis>,
     matched: Vec<BTreeSet<usize>>,
@@ -47,20 +47,20 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn new(selected: &[&Control]) -> Self {
+    pub fn new(controls: &[&Control]) -> Self {
         Shared {
-            keywords: selected.iter().map(|c| keywords(c)).collect(),
+            keywords: controls.iter().map(|c| keywords(c)).collect(),
             memo: Mutex::new(HashMap::new()),
         }
     }
 
-    fn memo(&self, text: &str, selected: &[&Control]) -> Arc<Memo> {
+    fn memo(&self, text: &str, controls: &[&Control]) -> Arc<Memo> {
         if let Some(hit) = self.memo.lock().ok().and_then(|m| m.get(text).cloned()) {
             return hit;
         }
         let analysis = Arc::new(analyze(text));
         let accepted = rejection(&analysis).is_none();
-        let matched = selected
+        let matched = controls
             .iter()
             .map(|c| match analysis.pattern.as_ref().filter(|_| accepted) {
                 Some(pattern) => events(&c.must_match)
@@ -85,6 +85,99 @@ fn events(samples: &[crate::rules::catalog::Sample]) -> Vec<(&str, &LogEvent)> {
         .iter()
         .filter_map(|s| s.event().map(|e| (s.event.as_str(), e)))
         .collect()
+}
+
+/// What the coverage check found for control `c`: the filters meant for it, their
+/// parsed patterns, and the required events each matches.
+struct Found<'a, 'p> {
+    intended: &'a [usize],
+    parsed: &'a [Option<Parsed>],
+    matched: &'a [&'p Vec<BTreeSet<usize>>],
+    c: usize,
+}
+
+/// Indices (into the control's parsed required events) of those on the list of CIS
+/// `version` (`None`: the newest list).
+fn listed(control: &Control, version: Option<&str>) -> BTreeSet<usize> {
+    control
+        .must_match
+        .iter()
+        .filter(|s| s.event().is_some())
+        .enumerate()
+        .filter(|(_, s)| control.requires(s, version))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// A chain that meets an older benchmark's list for `control` but misses `added`, events a
+/// newer version put on it: a warning at the filter that serves the control, naming the
+/// version that added each event, with the newest pattern as the fix.
+fn newer_events(
+    graph: &Graph,
+    ctx: &mut Context,
+    control: &Control,
+    found: &Found,
+    met: &str,
+    added: &[usize],
+) {
+    let Found {
+        intended,
+        parsed,
+        matched,
+        c,
+    } = *found;
+    let samples: Vec<&crate::rules::catalog::Sample> = control
+        .must_match
+        .iter()
+        .filter(|s| s.event().is_some())
+        .collect();
+    let named: Vec<String> = added
+        .iter()
+        .filter_map(|i| samples.get(*i))
+        .map(|s| match &s.since {
+            Some(v) => format!("{} (added in CIS v{v})", s.event),
+            None => s.event.clone(),
+        })
+        .collect();
+    let best = intended
+        .iter()
+        .copied()
+        .max_by_key(|f| (matched[*f][c].len(), std::cmp::Reverse(*f)));
+    let instance = best.map(|f| graph.filters[f].instance);
+    let mut f = finding(
+        &control.id,
+        "pattern-misses-newer-events",
+        Level::Warning,
+        format!(
+            "{} meets the CIS v{met} list for `{}` but does not match {}, so the alarm never fires for {}",
+            instance.map_or("the monitoring".to_string(), |i| format!(
+                "the pattern of filter `{}`",
+                i.address
+            )),
+            control.id,
+            named.join(", "),
+            if named.len() == 1 { "it" } else { "them" }
+        ),
+        instance,
+    );
+    f.control = Some(control.id.clone());
+    f.location = instance.and_then(|i| ctx.attribute(i, "pattern"));
+    f.help = Some(format!(
+        "add the newer events to the pattern (the newest recommended pattern is `{}`), or check against that benchmark with `--profile cis-{}`",
+        control.pattern.trim(),
+        met.strip_suffix(".0").unwrap_or(met)
+    ));
+    if let (Some(b), [_]) = (best, intended)
+        && parsed[b].is_some()
+    {
+        f.fix = pattern_fix(
+            ctx,
+            &graph.filters[b],
+            control.pattern.trim(),
+            &format!("use the recommended {} pattern", control.id),
+        );
+    }
+    ctx.push(f);
 }
 
 /// Words that identify a control in a pattern that does not parse or matches nothing:
@@ -183,7 +276,7 @@ fn on_trail(filter: &Filter, graph: &Graph, declared: &[String]) -> OnTrail {
 pub fn check(
     graph: &Graph,
     ctx: &mut Context,
-    selected: &[&Control],
+    controls: &[&Control],
     links: &[FilterLink],
     options: &CheckOptions,
     shared: &Shared,
@@ -195,7 +288,7 @@ pub fn check(
             f.pattern
                 .as_ref()
                 .ok()
-                .map(|text| shared.memo(&text.text, selected))
+                .map(|text| shared.memo(&text.text, controls))
         })
         .collect();
     let parsed: Vec<Option<Parsed>> = graph
@@ -252,9 +345,9 @@ pub fn check(
     });
     let keyword_sets = &shared.keywords;
     let required: Vec<Vec<(&str, &LogEvent)>> =
-        selected.iter().map(|c| events(&c.must_match)).collect();
+        controls.iter().map(|c| events(&c.must_match)).collect();
     // matched[f][c] = indices of control c's required events that filter f's pattern matches.
-    let empty: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); selected.len()];
+    let empty: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); controls.len()];
     let matched: Vec<&Vec<BTreeSet<usize>>> = memos
         .iter()
         .zip(&parsed)
@@ -284,8 +377,8 @@ pub fn check(
             // CIS IAM pattern also matches Organizations' CreatePolicy, yet it is no
             // Organizations filter.
             let fraction = |c: usize| matched[f][c].len() as f64 / required[c].len().max(1) as f64;
-            let best = (0..selected.len()).map(fraction).fold(0.0, f64::max);
-            let by_match: BTreeSet<usize> = (0..selected.len())
+            let best = (0..controls.len()).map(fraction).fold(0.0, f64::max);
+            let by_match: BTreeSet<usize> = (0..controls.len())
                 .filter(|c| {
                     !matched[f][*c].is_empty() && (fraction(*c) >= best || fraction(*c) > 0.5)
                 })
@@ -305,17 +398,21 @@ pub fn check(
             if best == 0 {
                 // Nothing in the pattern says what it is for: its names may.
                 let names = name_hints(&graph.filters[f]);
-                return (0..selected.len())
-                    .filter(|c| names.iter().any(|n| n.contains(&selected[*c].id)))
+                return (0..controls.len())
+                    .filter(|c| names.iter().any(|n| n.contains(&controls[*c].id)))
                     .collect();
             }
-            (0..selected.len()).filter(|c| hits[*c] == best).collect()
+            (0..controls.len()).filter(|c| hits[*c] == best).collect()
         })
         .collect();
 
     let mut statuses = Vec::new();
-    for (c, control) in selected.iter().enumerate() {
-        let all: BTreeSet<usize> = (0..required[c].len()).collect();
+    // Every control takes part in deciding what a filter is for (so `--rule` does not
+    // change a verdict); only the selected ones get a status.
+    for (c, control) in controls.iter().enumerate() {
+        if !options.selected.contains(&control.id) {
+            continue;
+        }
         let union = |accept: &dyn Fn(usize) -> bool| -> BTreeSet<usize> {
             (0..graph.filters.len())
                 .filter(|f| accept(*f))
@@ -327,15 +424,38 @@ pub fn check(
         let intended: Vec<usize> = (0..graph.filters.len())
             .filter(|f| intent[*f].contains(&c))
             .collect();
+        // The events of the selected benchmark version, or of the newest one. A chain that
+        // meets an older version's list is judged by that list, and warned about the events
+        // added since (not the generic error).
+        let mut all = listed(control, options.benchmark.as_deref());
+        let mut added = Vec::new();
+        let mut met = "";
+        if options.benchmark.is_none()
+            && !all.is_subset(&possible)
+            && let Some((version, older)) = control
+                .versions()
+                .into_iter()
+                .rev()
+                .map(|v| (v, listed(control, Some(v))))
+                .find(|(_, l)| !l.is_empty() && *l != all && l.is_subset(&possible))
+        {
+            added = all.difference(&older).copied().collect();
+            all = older;
+            met = version;
+        }
+        // Filters whose pattern is unknown before apply and that may serve this control:
+        // those whose names say so, or any control when nothing says which.
+        let pending: Vec<usize> = (0..graph.filters.len())
+            .filter(|f| {
+                graph.filters[*f].pattern.is_err()
+                    && placement[*f] != OnTrail::No
+                    && links[*f].state != State::Broken
+                    && (intent[*f].contains(&c) || intent[*f].is_empty())
+            })
+            .collect();
         let status = if working == all && !all.is_empty() {
-            // The trail's own defects are reported once, under their own rules; they
-            // still keep every control from working.
-            if trails_deliver && !trail_sound {
-                ControlStatus::Fail
-            } else {
-                ControlStatus::Pass
-            }
-        } else if possible == all && !all.is_empty() {
+            ControlStatus::Pass
+        } else if (possible == all && !all.is_empty()) || !pending.is_empty() {
             for f in &intended {
                 for note in &links[*f].unverifiable {
                     let mut note = note.clone();
@@ -344,8 +464,12 @@ pub fn check(
                     ctx.push(note);
                 }
             }
+            for &f in &pending {
+                let scope = intent[f].contains(&c).then_some(control.id.as_str());
+                ctx.push(unknown_pattern(ctx, &graph.filters[f], scope));
+            }
             ControlStatus::Unverifiable
-        } else if !trail_known && intended.is_empty() {
+        } else if !trail_known && intended.is_empty() && !options.require {
             ControlStatus::Unverifiable
         } else {
             diagnose(
@@ -359,10 +483,26 @@ pub fn check(
                 &placement,
                 links,
                 &required[c],
-                trail_known,
+                &all,
                 &options.cloudtrail_log_groups,
             );
             ControlStatus::Fail
+        };
+        if !added.is_empty() {
+            let found = Found {
+                intended: &intended,
+                parsed: &parsed,
+                matched: &matched,
+                c,
+            };
+            newer_events(graph, ctx, control, &found, met, &added);
+        }
+        // The trail's own defects are reported once, under their own rules; they still
+        // keep every control from working.
+        let status = if trails_deliver && !trail_sound {
+            ControlStatus::Fail
+        } else {
+            status
         };
         if status != ControlStatus::Fail {
             let serving: Vec<usize> = (0..graph.filters.len())
@@ -395,7 +535,7 @@ fn diagnose(
     placement: &[OnTrail],
     links: &[FilterLink],
     required: &[(&str, &LogEvent)],
-    trail_known: bool,
+    listed: &BTreeSet<usize>,
     declared: &[String],
 ) {
     let scoped = |mut f: Finding| {
@@ -403,7 +543,9 @@ fn diagnose(
         f.control = Some(control.id.clone());
         f
     };
-    if trail_known && intended.iter().all(|f| placement[*f] == OnTrail::No) {
+    let before = ctx.mark();
+    let nowhere = intended.iter().all(|f| placement[*f] == OnTrail::No);
+    if nowhere {
         ctx.push(scoped(control_missing(graph, ctx, control, declared)));
     }
     let mut union = BTreeSet::new();
@@ -413,7 +555,7 @@ fn diagnose(
     let missing: Vec<&str> = required
         .iter()
         .enumerate()
-        .filter(|(i, _)| !union.contains(i))
+        .filter(|(i, _)| listed.contains(i) && !union.contains(i))
         .map(|(_, (name, _))| *name)
         .collect();
     for &f in intended {
@@ -477,10 +619,33 @@ fn diagnose(
                 filter,
                 p,
                 &missing,
-                required.len(),
+                listed.len(),
                 intended.len() == 1,
             )));
         }
+    }
+    // A failing control always has an error that says why: when the filters meant for
+    // it have no defect of their own (no `metric_transformation`, say), none of them
+    // delivers the events.
+    if !ctx
+        .pushed_since(before)
+        .iter()
+        .any(|f| f.level == Level::Error)
+    {
+        let mut f = scoped(control_missing(graph, ctx, control, declared));
+        f.level = Level::Error;
+        for &i in intended {
+            if let Some(location) = ctx.block_head(graph.filters[i].instance) {
+                f.related.push(Related {
+                    location,
+                    message: format!(
+                        "filter `{}` is meant for this control but no working alarm chain carries its events",
+                        graph.filters[i].instance.address
+                    ),
+                });
+            }
+        }
+        ctx.push(f);
     }
 }
 
@@ -500,17 +665,22 @@ fn control_missing(
     } else {
         events.join(", ")
     };
+    let trail = graph.trails.iter().find(|t| t.log_group != Target::Missing);
+    let place = if trail.is_some() || !declared.is_empty() {
+        "on the CloudTrail log group"
+    } else {
+        "in this configuration"
+    };
     let mut f = finding(
         "",
         "control-missing",
         Level::parse(&control.severity).unwrap_or(Level::Error),
         format!(
-            "no metric filter on the CloudTrail log group covers `{}`: no alarm fires for {listed}",
+            "no metric filter {place} covers `{}`: no alarm fires for {listed}",
             control.id
         ),
         None,
     );
-    let trail = graph.trails.iter().find(|t| t.log_group != Target::Missing);
     f.location = match trail.map(|t| &t.log_group) {
         Some(Target::Resolved(i)) => ctx.block_head(graph.log_groups[*i].instance),
         Some(_) => trail.and_then(|t| ctx.attribute(t.instance, "cloud_watch_logs_group_arn")),
@@ -527,6 +697,33 @@ fn control_missing(
         control.pattern.trim(),
         control.id
     ));
+    f
+}
+
+/// A note for a filter whose pattern is unknown before apply: under `control` when its
+/// names say which control it serves, chain-wide (it may serve any) otherwise.
+fn unknown_pattern(ctx: &Context, filter: &Filter, control: Option<&str>) -> Finding {
+    let reason = filter.pattern.as_ref().err().map_or("", String::as_str);
+    let serves = match control {
+        Some(id) => format!("whether it catches the `{id}` events"),
+        None => "which control it serves".to_string(),
+    };
+    let mut f = finding(
+        control.unwrap_or("unverifiable"),
+        "unverifiable",
+        Level::Note,
+        format!(
+            "the pattern of filter `{}` is not known before apply ({reason}), so {serves} cannot be checked",
+            filter.instance.address
+        ),
+        Some(filter.instance),
+    );
+    f.control = control.map(str::to_string);
+    f.location = ctx.attribute(filter.instance, "pattern");
+    f.help = Some(
+        "give the pattern's value (`--var`, `--var-file`), or check a plan JSON (`--plan`)"
+            .to_string(),
+    );
     f
 }
 

@@ -16,12 +16,37 @@ use crate::terraform::source::SourceMap;
 
 pub use context::{Context, span_location};
 
+/// Chain-wide rules whose findings (without a control) concern every control: the trail
+/// feeds them all, and a chain-wide note says what keeps all of them from being verified.
+const EVERY_CONTROL: &[&str] = &[
+    "trail-not-multi-region",
+    "trail-logging-disabled",
+    "trail-management-events-excluded",
+    "trail-no-cloudwatch-logs",
+    "no-cloudtrail-log-group",
+    "unverifiable",
+];
+
+/// Whether `--rule id` keeps finding `f`: it is of that rule or control, or, for a
+/// control, a chain-wide finding that decides every control's status (a single-region
+/// trail fails them all, so `--rule iam-policy-changes` must still say why).
+pub fn concerns(f: &Finding, id: &str, controls: &[Control]) -> bool {
+    f.rule == id
+        || f.control.as_deref() == Some(id)
+        || (f.control.is_none()
+            && EVERY_CONTROL.contains(&f.rule.as_str())
+            && controls.iter().any(|c| c.id == id))
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
     /// The controls to check (ids).
     pub selected: Vec<String>,
     /// Report every selected control missing even when there is nothing to check.
     pub require: bool,
+    /// The CIS version (`3.0.0`) whose lists of required events apply (`--profile`);
+    /// `None`: the newest.
+    pub benchmark: Option<String>,
     /// Log groups a trail outside this configuration sends CloudTrail events to.
     pub cloudtrail_log_groups: Vec<String>,
     /// SNS topic ARNs outside this configuration known to have subscribers.
@@ -44,14 +69,11 @@ pub struct RunCache {
 }
 
 impl RunCache {
-    pub fn new(controls: &[Control], options: &CheckOptions) -> Self {
-        let selected: Vec<&Control> = controls
-            .iter()
-            .filter(|c| options.selected.contains(&c.id))
-            .collect();
+    pub fn new(controls: &[Control]) -> Self {
+        let all: Vec<&Control> = controls.iter().collect();
         RunCache {
             events: context::event_catalog(controls),
-            coverage: coverage::Shared::new(&selected),
+            coverage: coverage::Shared::new(&all),
         }
     }
 }
@@ -110,8 +132,8 @@ pub fn check(
     }
     trail::check(graph, &mut ctx);
     let links = links::analyze(graph, &mut ctx, &options.subscribed_topics);
-    let mut statuses =
-        coverage::check(graph, &mut ctx, &selected, &links, options, &cache.coverage);
+    let all: Vec<&Control> = controls.iter().collect();
+    let mut statuses = coverage::check(graph, &mut ctx, &all, &links, options, &cache.coverage);
     not_downloaded(graph, &mut ctx);
     let mut findings = ctx.into_findings();
     if !graph.not_downloaded.is_empty() {
