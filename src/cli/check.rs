@@ -238,8 +238,15 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         .unwrap_or_else(|| PathBuf::from("."));
     report.findings.retain(|f| {
         let named = |id: &String| f.rule == *id || f.control.as_ref() == Some(id);
-        // Syntax errors and broken suppressions concern every rule: `--rule` keeps them.
-        let always = f.rule == "terraform-syntax" || f.rule == "invalid-suppression";
+        // Configuration errors and broken suppressions concern every rule: `--rule` keeps them.
+        let always = matches!(
+            f.rule.as_str(),
+            "terraform-syntax"
+                | "terraform-schema"
+                | "terraform-expression"
+                | "terraform-duplicate"
+                | "invalid-suppression"
+        );
         (rules.is_empty() || always || rules.iter().any(named))
             && !config.disable.iter().any(named)
             && !excluded(f, &config.exclude, config_dir.as_deref(), &scan_root)

@@ -15,7 +15,7 @@ use super::functions::{self, FnError, known, to_bool, to_num, to_str};
 use super::source::{FileId, SourceMap, Span};
 use super::types;
 use super::value::{Reference, ResourceObject, Str, Unknown, Value};
-use super::{InstanceKey, Severity};
+use super::{DiagKind, InstanceKey, Severity};
 use crate::discover::FileKind;
 
 /// Where a root variable's value was given.
@@ -47,6 +47,9 @@ pub struct EvalDiag {
     pub message: String,
     pub help: Option<String>,
     pub span: Option<Span>,
+    pub kind: DiagKind,
+    /// Another place the diagnostic involves (the first of two definitions), and what it is.
+    pub related: Option<(Span, String)>,
 }
 
 /// An evaluated resource instance, before locations are attached.
@@ -274,6 +277,20 @@ impl<'a> Evaluator<'a> {
             message,
             help,
             span,
+            kind: DiagKind::Syntax,
+            related: None,
+        });
+    }
+
+    /// An expression Terraform would refuse (`terraform-expression`): its value is unknown.
+    fn semantic(&self, message: String, help: Option<String>, span: Option<Span>) {
+        self.diags.borrow_mut().push(EvalDiag {
+            severity: Severity::Warning,
+            message,
+            help,
+            span,
+            kind: DiagKind::Expression,
+            related: None,
         });
     }
 
@@ -293,7 +310,7 @@ impl<'a> Evaluator<'a> {
             Err(err) => {
                 // The budget errors are reported once, where they ran out.
                 if err.msg != STOPPED && err.msg != STOPPED_HERE {
-                    self.diag(Severity::Warning, err.msg.clone(), None, Some(err.span));
+                    self.semantic(err.msg.clone(), None, Some(err.span));
                 }
                 Value::unknown(err.msg)
             }
@@ -388,8 +405,7 @@ impl<'a> Evaluator<'a> {
                 chain.push(&label);
                 let msg = format!("cycle: {}", chain.join(" → "));
                 drop(stack);
-                self.diag(
-                    Severity::Warning,
+                self.semantic(
                     msg.clone(),
                     Some("Terraform rejects this configuration; break the cycle".into()),
                     span,
@@ -683,8 +699,7 @@ impl<'a> Evaluator<'a> {
                     .map(|i| (Some(InstanceKey::Int(i)), Iter::Count(i)))
                     .collect(),
                 Ok(n) => {
-                    self.diag(
-                        Severity::Warning,
+                    self.semantic(
                         format!("count = {n} is not a usable count"),
                         None,
                         Some(c.span),
@@ -698,12 +713,7 @@ impl<'a> Evaluator<'a> {
                     )]
                 }
                 Err(FnError::Error(m)) => {
-                    self.diag(
-                        Severity::Warning,
-                        format!("invalid count: {m}"),
-                        None,
-                        Some(c.span),
-                    );
+                    self.semantic(format!("invalid count: {m}"), None, Some(c.span));
                     Vec::new()
                 }
             };
@@ -735,8 +745,7 @@ impl<'a> Evaluator<'a> {
                                 )];
                             }
                             Err(FnError::Error(m)) => {
-                                self.diag(
-                                    Severity::Warning,
+                                self.semantic(
                                     format!("invalid for_each element: {m}"),
                                     None,
                                     Some(fe.span),
@@ -747,12 +756,7 @@ impl<'a> Evaluator<'a> {
                     out
                 }
                 Value::Null => {
-                    self.diag(
-                        Severity::Warning,
-                        "for_each is null".into(),
-                        None,
-                        Some(fe.span),
-                    );
+                    self.semantic("for_each is null".into(), None, Some(fe.span));
                     Vec::new()
                 }
                 v => {

@@ -16,6 +16,7 @@ pub mod functions;
 pub mod hcl;
 pub mod json;
 pub mod plan;
+pub mod schema;
 pub mod source;
 pub mod types;
 pub mod value;
@@ -57,6 +58,31 @@ pub enum Severity {
     Note,
 }
 
+/// What kind of problem a diagnostic is, which decides the rule it is reported under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum DiagKind {
+    /// A file that cannot be read or parsed, a module that cannot be loaded
+    /// (`terraform-syntax`).
+    #[default]
+    Syntax,
+    /// An expression Terraform would refuse: an undeclared reference, an attribute of a
+    /// list (`terraform-expression`).
+    Expression,
+    /// A name declared twice in one module (`terraform-duplicate`).
+    Duplicate,
+}
+
+impl DiagKind {
+    /// The rule id findings of this kind are reported under.
+    pub fn rule(self) -> &'static str {
+        match self {
+            DiagKind::Syntax => "terraform-syntax",
+            DiagKind::Expression => "terraform-expression",
+            DiagKind::Duplicate => "terraform-duplicate",
+        }
+    }
+}
+
 /// A problem found while loading: a file that does not parse, an expression Terraform would
 /// reject, a module that cannot be found.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -68,6 +94,11 @@ pub struct Diagnostic {
     pub help: Option<String>,
     #[serde(skip)]
     pub span: Option<Span>,
+    #[serde(skip)]
+    pub kind: DiagKind,
+    /// Another place involved (the first of two definitions), and what it is.
+    #[serde(skip)]
+    pub related: Option<(Span, String)>,
 }
 
 /// The key of one instance of a resource or module with `count` or `for_each`.
@@ -166,14 +197,20 @@ enum Parsed {
 /// A parsed file and its syntax errors (byte offset, message).
 type ParsedFile = (Option<Parsed>, Vec<(usize, String)>);
 
-/// Severity, message, help, span, and a file to name when there is no span.
-type RawDiag = (
-    Severity,
-    String,
-    Option<String>,
-    Option<Span>,
-    Option<String>,
-);
+/// A diagnostic, and a file to name when it has no span.
+type RawDiag = (EvalDiag, Option<String>);
+
+/// A load problem of kind `terraform-syntax`.
+fn load_diag(message: String, help: Option<String>, span: Option<Span>) -> EvalDiag {
+    EvalDiag {
+        severity: Severity::Error,
+        message,
+        help,
+        span,
+        kind: DiagKind::Syntax,
+        related: None,
+    }
+}
 
 const MAX_FILE_BYTES: u64 = 16 << 20;
 
@@ -281,7 +318,26 @@ pub(crate) fn module_dir(shared: &Shared, dir: &Path, cache: bool) -> Option<Arc
         diags.extend(syntax_errors(file, errors));
         match parsed {
             Some(Parsed::Config(body)) if over => overrides.push(body),
-            Some(Parsed::Config(body)) => module.add_file(file, body),
+            Some(Parsed::Config(body)) => {
+                // A block's first line is enough to point at it.
+                let head = |span: Span| {
+                    let text = files.iter().find(|f| f.id == span.file).map(|f| &f.text);
+                    let block = text.and_then(|t| t.get(span.range())).unwrap_or("");
+                    let start = span.range().start;
+                    Span::new(
+                        span.file,
+                        start..start + block.find('\n').unwrap_or(block.len()),
+                    )
+                };
+                diags.extend(module.add_file(file, body).into_iter().map(|d| EvalDiag {
+                    severity: Severity::Error,
+                    message: format!("{} is declared twice in this module: Terraform refuses it", d.what),
+                    help: Some("rename or remove one of the two (override files, `override.tf` and `*_override.tf`, are the way to change a block)".into()),
+                    span: Some(head(d.span)),
+                    kind: DiagKind::Duplicate,
+                    related: Some((head(d.first), "first declared here".into())),
+                }));
+            }
             _ => {}
         }
         if over {
@@ -294,11 +350,12 @@ pub(crate) fn module_dir(shared: &Shared, dir: &Path, cache: bool) -> Option<Arc
             module
                 .add_override(body)
                 .into_iter()
-                .map(|(span, message)| EvalDiag {
-                    severity: Severity::Error,
-                    message,
-                    help: Some("declare the block in a normal file, or remove the override".into()),
-                    span: Some(span),
+                .map(|(span, message)| {
+                    load_diag(
+                        message,
+                        Some("declare the block in a normal file, or remove the override".into()),
+                        Some(span),
+                    )
                 }),
         );
     }
@@ -315,11 +372,12 @@ pub(crate) fn module_dir(shared: &Shared, dir: &Path, cache: bool) -> Option<Arc
 
 /// A file's syntax errors as diagnostics.
 fn syntax_errors(file: FileId, errors: Vec<(usize, String)>) -> impl Iterator<Item = EvalDiag> {
-    errors.into_iter().map(move |(off, message)| EvalDiag {
-        severity: Severity::Error,
-        message,
-        help: Some("this file is skipped; the other files are still analyzed".into()),
-        span: Some(Span::new(file, off..off)),
+    errors.into_iter().map(move |(off, message)| {
+        load_diag(
+            message,
+            Some("this file is skipped; the other files are still analyzed".into()),
+            Some(Span::new(file, off..off)),
+        )
     })
 }
 
@@ -484,10 +542,7 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) 
             Err(e) => {
                 sources.add(f.path.clone(), display.clone(), "");
                 diagnostics.push((
-                    Severity::Error,
-                    format!("cannot read {display}: {e}"),
-                    None,
-                    None,
+                    load_diag(format!("cannot read {display}: {e}"), None, None),
                     Some(display),
                 ));
                 continue;
@@ -616,9 +671,7 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) 
     let mut instances = Vec::new();
     let mut roots = Vec::new();
     for (root, insts, diags) in results {
-        for d in diags {
-            diagnostics.push((d.severity, d.message, d.help, d.span, None));
-        }
+        diagnostics.extend(diags.into_iter().map(|d| (d, None)));
         for i in insts {
             instances.push(Instance {
                 root: root.clone(),
@@ -636,23 +689,28 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) 
         roots.push(root);
     }
     for d in extra.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        diagnostics.push((d.severity, d.message, d.help, d.span, None));
+        diagnostics.push((d, None));
     }
     instances.sort_by(Instance::order);
     roots.sort();
 
     let mut diagnostics: Vec<Diagnostic> = diagnostics
         .into_iter()
-        .map(|(severity, message, help, span, file)| Diagnostic {
-            location: span.map(|s| sources.location(s)).or(file.map(|f| Location {
-                file: f,
-                line: 0,
-                column: 0,
-            })),
-            severity,
-            message,
-            help,
-            span,
+        .map(|(d, file)| Diagnostic {
+            location: d
+                .span
+                .map(|s| sources.location(s))
+                .or(file.map(|f| Location {
+                    file: f,
+                    line: 0,
+                    column: 0,
+                })),
+            severity: d.severity,
+            message: d.message,
+            help: d.help,
+            span: d.span,
+            kind: d.kind,
+            related: d.related,
         })
         .collect();
     // A module parsed by two threads at once reports its syntax errors twice.
@@ -764,23 +822,18 @@ fn command_line_vars(
                 let id = sources.add(vf.clone(), display, text.clone());
                 let (parsed, diags) = parse_text(id, kind, &text);
                 for (off, msg) in diags {
-                    diagnostics.push((
-                        Severity::Error,
-                        msg,
-                        None,
-                        Some(Span::new(id, off..off)),
-                        None,
-                    ));
+                    diagnostics.push((load_diag(msg, None, Some(Span::new(id, off..off))), None));
                 }
                 if let Some(Parsed::Vars(attrs)) = parsed {
                     cli_vars.extend(attrs.into_iter().map(|a| (a.name, VarInput::Expr(a.expr))));
                 }
             }
             Err(e) => diagnostics.push((
-                Severity::Error,
-                format!("cannot read --var-file {}: {e}", vf.display()),
-                None,
-                None,
+                load_diag(
+                    format!("cannot read --var-file {}: {e}", vf.display()),
+                    None,
+                    None,
+                ),
                 None,
             )),
         }

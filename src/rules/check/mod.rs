@@ -5,6 +5,7 @@
 mod context;
 mod coverage;
 mod links;
+mod schema;
 mod trail;
 
 use std::collections::BTreeSet;
@@ -15,6 +16,7 @@ use crate::report::ControlStatus;
 use crate::terraform::source::SourceMap;
 
 pub use context::{Context, span_location};
+pub use schema::check as check_schema;
 
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
