@@ -52,6 +52,8 @@ fn run(dir: &Path, format: &str) -> (i32, String) {
         .arg(dir)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")
+        // Fixtures are checked in the default workspace, whatever the caller's shell selects.
+        .env_remove("TF_WORKSPACE")
         .output()
         .expect("the trailwatch binary runs");
     (

@@ -54,6 +54,10 @@ pub struct CheckArgs {
     /// A variable value (repeatable), as `terraform -var`.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
+    /// The Terraform workspace `terraform.workspace` names (default: `TF_WORKSPACE`, the
+    /// configuration file's `workspace`, or each root's selected workspace).
+    #[arg(long, value_name = "NAME")]
+    pub workspace: Option<String>,
     /// Exit 1 when a finding at or above this level exists.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
@@ -216,7 +220,8 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
             return usage(&format!("var file {}: no such file", file.display()));
         }
     }
-    let load = LoadOptions { vars };
+    let workspace = super::vars::workspace(args.workspace.as_deref(), config.workspace.as_deref());
+    let load = LoadOptions { vars, workspace };
     let options = CheckOptions {
         selected,
         require: args.require || config.require,

@@ -182,6 +182,8 @@ pub struct Evaluator<'a> {
     resource_instances: std::cell::Cell<usize>,
     stopped: std::cell::Cell<bool>,
     diags: RefCell<Vec<EvalDiag>>,
+    /// `terraform.workspace`.
+    workspace: String,
 }
 
 impl<'a> Evaluator<'a> {
@@ -216,7 +218,14 @@ impl<'a> Evaluator<'a> {
             resource_instances: std::cell::Cell::new(0),
             stopped: std::cell::Cell::new(false),
             diags: RefCell::default(),
+            workspace: "default".into(),
         }
+    }
+
+    /// Evaluates `terraform.workspace` as `name` (default: `"default"`).
+    pub fn with_workspace(mut self, name: String) -> Self {
+        self.workspace = name;
+        self
     }
 
     /// Evaluates every resource of every module instance.
@@ -1366,7 +1375,7 @@ impl<'a> Evaluator<'a> {
                 (Value::str(p), 1)
             }
             "terraform" => match need(0, "workspace")? {
-                "workspace" => (Value::str("default"), 1),
+                "workspace" => (Value::str(self.workspace.clone()), 1),
                 other => (
                     Value::unknown(format!("terraform.{other} is not modelled")),
                     1,

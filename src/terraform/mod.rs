@@ -34,11 +34,15 @@ use eval::{EvalDiag, Evaluator, Shared, VarInput, normalize, relative};
 pub use source::{FileId, Location, OffsetMap, SourceFile, SourceMap, Span};
 pub use value::{Reference, ResourceObject, Str, Unknown, Value};
 
-/// Input variables given on the command line.
+/// Input variables given on the command line, and the workspace.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     /// `--var` and `--var-file`, in command-line order: as in Terraform, a later one wins.
     pub vars: Vec<VarArg>,
+    /// The workspace `terraform.workspace` names (`--workspace`, `TF_WORKSPACE`, or the
+    /// configuration file). Without one, each root's selected workspace
+    /// (`.terraform/environment`, written by `terraform workspace select`), else `default`.
+    pub workspace: Option<String>,
 }
 
 /// One `--var` or `--var-file`.
@@ -477,6 +481,16 @@ fn modules_json(root: &Path) -> HashMap<String, PathBuf> {
     }
 }
 
+/// The workspace `terraform workspace select` chose for a root (`.terraform/environment`),
+/// or `default`, as Terraform decides when `TF_WORKSPACE` is not set.
+fn selected_workspace(root: &Path) -> String {
+    read_text(&root.join(".terraform").join("environment"))
+        .ok()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "default".into())
+}
+
 /// Loads and evaluates every root module under `paths`.
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
     load_only(paths, options, |_| true)
@@ -617,7 +631,12 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) 
     let evaluate = |module: Arc<Module>, tfvars: &[(String, Vec<Attribute>)]| -> RootResult {
         let dir = module.dir.clone();
         let vars = root_vars(tfvars, &cli_vars);
-        let ev = Evaluator::new(&shared, module, vars, modules_json(&dir));
+        let workspace = options
+            .workspace
+            .clone()
+            .unwrap_or_else(|| selected_workspace(&dir));
+        let ev =
+            Evaluator::new(&shared, module, vars, modules_json(&dir)).with_workspace(workspace);
         let (mut inst, diags) = ev.run();
         inst.retain(|i| keep(&i.rtype));
         (root_name(&dir), inst, diags)
