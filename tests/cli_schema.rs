@@ -106,3 +106,24 @@ fn emitted_levels_match_the_documented_ones() {
         assert!(levels.iter().all(|l| *l == level), "{fixture}: {levels:?}");
     }
 }
+
+/// A plan was validated by Terraform and holds computed attributes: it is not schema-checked,
+/// while the configuration it came from (its alarm lacks required arguments) is.
+#[test]
+fn plans_are_not_schema_checked() {
+    let dir = "testdata/terraform/plan_json/cis";
+    let (_, config) = trailwatch(&["check", "--format", "json", dir]);
+    assert!(rules_of(&config).iter().any(|r| r == "terraform-schema"));
+    let (_, plan) = trailwatch(&[
+        "check",
+        "--format",
+        "json",
+        "--plan",
+        "testdata/terraform/plan_json/plan.json",
+        dir,
+    ]);
+    assert!(
+        !rules_of(&plan).iter().any(|r| r == "terraform-schema"),
+        "{plan}"
+    );
+}

@@ -72,37 +72,25 @@ impl Walk<'_> {
         let attributes = &self.instance.attributes;
         let head = self.head(self.instance.span);
         self.body(&self.resource.body, attributes, "", head, true);
+        // Two of them set is a conflict the arguments' own `conflicts` report; none set is
+        // this rule's.
         if let Some(rule) = &self.resource.exactly_one_of_when
             && is_set(attributes.get(&rule.when))
+            && rule
+                .one_of
+                .iter()
+                .all(|n| !is_set_or_unknown(attributes.get(n)))
         {
-            let set: Vec<&String> = rule
-                .one_of
-                .iter()
-                .filter(|n| is_set(attributes.get(*n)))
-                .collect();
-            let undecided = rule
-                .one_of
-                .iter()
-                .any(|n| matches!(attributes.get(n), Some(Value::Unknown(_))));
-            if set.len() != 1 && !undecided {
-                let names = quoted(&rule.one_of, " or ");
-                let (span, message) = match set.as_slice() {
-                    [] => (
-                        head,
-                        format!(
-                            "`{}` is set, so one of {names} must be set too: the provider refuses the alarm at plan",
-                            rule.when
-                        ),
-                    ),
-                    _ => (
-                        self.span_of(set[1]).unwrap_or(head),
-                        format!(
-                            "only one of {names} may be set: the provider refuses the alarm at plan"
-                        ),
-                    ),
-                };
-                self.push("missing-argument", span, message, None);
-            }
+            let names = quoted(&rule.one_of, " or ");
+            self.push(
+                "missing-argument",
+                head,
+                format!(
+                    "`{}` is set, so one of {names} must be set too: the provider refuses the alarm at plan",
+                    rule.when
+                ),
+                None,
+            );
         }
     }
 
@@ -277,25 +265,33 @@ impl Walk<'_> {
 
     fn unknown(&mut self, schema: &Block, name: &str, span: Span, is_block: bool, top: bool) {
         let what = if is_block { "block type" } else { "argument" };
-        let mut candidates: Vec<&str> = schema
+        let arguments = schema
             .arguments
             .iter()
             .filter(|(_, a)| !a.computed)
-            .map(|(n, _)| n.as_str())
-            .chain(schema.blocks.keys().map(String::as_str))
-            .collect();
+            .map(|(n, _)| n.as_str());
+        let mut blocks: Vec<&str> = schema.blocks.keys().map(String::as_str).collect();
         if top && !self.resource.timeouts.is_empty() {
-            candidates.push("timeouts");
+            blocks.push("timeouts");
         }
+        // A misspelt name may have meant either kind; the list names the kind written.
+        let candidates: Vec<&str> = arguments.clone().chain(blocks.iter().copied()).collect();
         let owner = if top {
             format!("`{}`", self.instance.rtype)
         } else {
             "this block".to_string()
         };
-        let help = match suggest(name, &candidates) {
-            Some(s) => Some(format!("did you mean `{s}`?")),
-            None => Some(format!("{owner} takes {}", quoted(&candidates, ", "))),
+        let listed: Vec<&str> = if is_block {
+            blocks
+        } else {
+            arguments.collect()
         };
+        let help = match (suggest(name, &candidates), listed.is_empty()) {
+            (Some(s), _) => format!("did you mean `{s}`?"),
+            (None, true) => format!("{owner} has no nested blocks"),
+            (None, false) => format!("the {what}s of {owner}: {}", quoted(&listed, ", ")),
+        };
+        let help = Some(help);
         let span = if is_block {
             self.head(span)
         } else {
@@ -747,11 +743,6 @@ impl Walk<'_> {
     fn block_span(&self, path: &str, i: usize) -> Option<Span> {
         let span = self.instance.attribute_spans.get(&format!("{path}[{i}]"))?;
         Some(self.head(*span))
-    }
-
-    fn span_of(&self, name: &str) -> Option<Span> {
-        let span = self.instance.attribute_spans.get(name)?;
-        Some(self.name_span(name, *span))
     }
 
     /// Where an argument or the first block of a type is written.
