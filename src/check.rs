@@ -54,7 +54,11 @@ fn check_on_big_stack(
             )
         })
         .collect();
-    let mut findings = Vec::new();
+    // A plan was validated by Terraform, and holds computed attributes besides arguments.
+    let (mut findings, refused) = match plan {
+        Some(_) => (Vec::new(), std::collections::BTreeSet::new()),
+        None => schema_findings(&chunks, &loaded.sources),
+    };
     let mut statuses: Vec<(String, ControlStatus)> = Vec::new();
     let mut nothing = true;
     for (root, outcome) in outcomes {
@@ -68,7 +72,17 @@ fn check_on_big_stack(
             }
             findings.push(f);
         }
-        merge_statuses(&mut statuses, outcome.controls);
+        let mut controls = outcome.controls;
+        // Terraform refuses a root module whose resources break the provider's schema: none
+        // of its monitoring is deployed, so none of its controls passes.
+        if refused.contains(root) {
+            for (_, status) in &mut controls {
+                if matches!(*status, ControlStatus::Pass | ControlStatus::Unverifiable) {
+                    *status = ControlStatus::Fail;
+                }
+            }
+        }
+        merge_statuses(&mut statuses, controls);
     }
     if nothing {
         let empty = model::Graph::default();
@@ -97,10 +111,21 @@ fn check_on_big_stack(
                     end: 0,
                 })
             });
+        let related = d
+            .related
+            .as_ref()
+            .and_then(|(span, message)| {
+                Some(crate::rules::Related {
+                    location: crate::rules::check::span_location(&loaded.sources, *span)?,
+                    message: message.clone(),
+                })
+            })
+            .into_iter()
+            .collect();
         findings.push(Finding {
-            rule: "terraform-syntax".to_string(),
+            rule: d.kind.rule().to_string(),
             control: None,
-            defect: "terraform-syntax".to_string(),
+            defect: d.kind.rule().to_string(),
             level: if d.severity == LoadSeverity::Error {
                 Level::Error
             } else {
@@ -108,7 +133,7 @@ fn check_on_big_stack(
             },
             message: d.message.clone(),
             location,
-            related: Vec::new(),
+            related,
             help: d.help.clone(),
             fix: None,
             resource: d.location.as_ref().map(|l| l.file.clone()),
@@ -213,6 +238,39 @@ fn skipped_files(loaded: &terraform::Loaded, paths: &[PathBuf]) -> Vec<Finding> 
             }
         })
         .collect()
+}
+
+/// Every root's `terraform-schema` findings, once per location and message (a module
+/// shared by several roots has its mistakes once), and the roots that have any.
+fn schema_findings<'a>(
+    chunks: &[&'a [terraform::Instance]],
+    sources: &terraform::SourceMap,
+) -> (Vec<Finding>, std::collections::BTreeSet<&'a str>) {
+    let per_root: Vec<(&str, Vec<Finding>)> = chunks
+        .par_iter()
+        .map(|chunk| {
+            let root = chunk.first().map_or(".", |i| i.root.as_str());
+            let mut found = crate::rules::check::check_schema(chunk, sources);
+            if root != "." {
+                for f in &mut found {
+                    f.resource = Some(format!("{root}:{}", f.resource.as_deref().unwrap_or("-")));
+                }
+            }
+            (root, found)
+        })
+        .collect();
+    let refused = per_root
+        .iter()
+        .filter(|(_, found)| !found.is_empty())
+        .map(|(root, _)| *root)
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    let findings = per_root
+        .into_iter()
+        .flat_map(|(_, found)| found)
+        .filter(|f| seen.insert((f.location.clone(), f.message.clone())))
+        .collect();
+    (findings, refused)
 }
 
 /// Keeps, per control, the worst status seen in any root.

@@ -41,6 +41,9 @@ pub struct Config {
     /// Level overrides: rule id → `error`, `warning` or `note`.
     #[serde(default)]
     pub severity: BTreeMap<String, String>,
+    /// The Terraform workspace `terraform.workspace` names (`--workspace` and
+    /// `TF_WORKSPACE` win over it).
+    pub workspace: Option<String>,
 }
 
 const KEYS: &[&str] = &[
@@ -53,6 +56,7 @@ const KEYS: &[&str] = &[
     "var_files",
     "exclude",
     "severity",
+    "workspace",
 ];
 
 /// A configuration file and where it was found.
@@ -157,6 +161,7 @@ pub fn schema() -> serde_json::Value {
             "var_files": {"description": "Variable files, relative to the configuration file.", "type": "array", "items": {"type": "string"}},
             "exclude": {"description": "Paths relative to the configuration file (`*` wildcards) whose findings are not reported.", "type": "array", "items": {"type": "string"}},
             "severity": {"description": "Level overrides: rule id → level.", "type": "object", "additionalProperties": {"enum": ["error", "warning", "note"]}},
+            "workspace": {"type": "string", "minLength": 1, "description": "The Terraform workspace `terraform.workspace` names; `--workspace` and `TF_WORKSPACE` win over it."},
         },
     })
 }

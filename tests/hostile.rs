@@ -195,11 +195,12 @@ fn assert_valid_analysed(c: &Checked) {
     );
 }
 
-/// A `terraform-syntax` finding names `file` (in its location or message), at `line` when
-/// given, with a message containing `needle`; the human output names the file too.
+/// A `terraform-syntax` (or, for an expression refused, `terraform-expression`) finding
+/// names `file` (in its location or message), at `line` when given, with a message containing
+/// `needle`; the human output names the file too.
 fn assert_reported(c: &Checked, file: &str, line: Option<u64>, needle: &str) -> Value {
     let hit = findings(&c.report).iter().find(|f| {
-        f["rule"] == "terraform-syntax"
+        (f["rule"] == "terraform-syntax" || f["rule"] == "terraform-expression")
             && (f["location"]["path"] == file || text(&f["message"]).contains(file))
             && text(&f["message"])
                 .to_lowercase()

@@ -103,6 +103,7 @@ fn cli_vars_override_tfvars() {
             VarArg::Value("log_group".into(), "cli".into()),
             VarArg::Value("period".into(), "42".into()),
         ],
+        ..LoadOptions::default()
     };
     let l = load(&[fixture("tfvars_patterns")], &opts);
     let a = instance(&l, "aws_cloudwatch_metric_alarm.from_vars[\"RootUsage\"]");

@@ -55,6 +55,10 @@ pub struct CheckArgs {
     /// A variable value (repeatable), as `terraform -var`.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
+    /// The Terraform workspace `terraform.workspace` names (default: `TF_WORKSPACE`, the
+    /// configuration file's `workspace`, or each root's selected workspace).
+    #[arg(long, value_name = "NAME")]
+    pub workspace: Option<String>,
     /// Exit 1 when a finding at or above this level exists.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
@@ -227,7 +231,8 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
             return usage(&format!("var file {}: no such file", file.display()));
         }
     }
-    let load = LoadOptions { vars };
+    let workspace = super::vars::workspace(args.workspace.as_deref(), config.workspace.as_deref());
+    let load = LoadOptions { vars, workspace };
     let options = CheckOptions {
         selected,
         require: args.require || config.require,
@@ -250,11 +255,16 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         .unwrap_or_else(|| PathBuf::from("."));
     report.findings.retain(|f| {
         let named = |id: &String| f.rule == *id || f.control.as_ref() == Some(id);
-        // Syntax errors, files not analysed and broken suppressions concern every rule:
-        // `--rule` keeps them.
+        // Configuration errors, files not analysed and broken suppressions concern every
+        // rule: `--rule` keeps them.
         let always = matches!(
             f.rule.as_str(),
-            "terraform-syntax" | "file-skipped" | "invalid-suppression"
+            "terraform-syntax"
+                | "terraform-schema"
+                | "terraform-expression"
+                | "terraform-duplicate"
+                | "file-skipped"
+                | "invalid-suppression"
         );
         let selected = |id: &String| trailwatch::rules::check::concerns(f, id, &controls);
         (rules.is_empty() || always || rules.iter().any(selected))

@@ -43,6 +43,10 @@ pub struct InspectArgs {
     /// Read variable values from a .tfvars or .tfvars.json file.
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
+    /// The Terraform workspace `terraform.workspace` names (default: `TF_WORKSPACE`, or each
+    /// root's selected workspace).
+    #[arg(long, value_name = "NAME")]
+    pub workspace: Option<String>,
     /// Load a plan (`terraform show -json` output) instead of evaluating the configuration;
     /// PATH (default: the plan's directory) is used to find source locations.
     #[arg(long, value_name = "PLAN_JSON")]
@@ -71,7 +75,10 @@ pub fn run(args: InspectArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         return 2;
     }
     let options = match super::vars::ordered(matches, &args.vars, &args.var_files) {
-        Ok(vars) => LoadOptions { vars },
+        Ok(vars) => LoadOptions {
+            vars,
+            workspace: super::vars::workspace(args.workspace.as_deref(), None),
+        },
         Err(e) => {
             eprintln!("error: {e}");
             return 2;

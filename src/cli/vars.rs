@@ -1,4 +1,4 @@
-//! `--var` and `--var-file`, in the order they were given.
+//! `--var` and `--var-file`, in the order they were given; the workspace.
 
 use std::path::PathBuf;
 
@@ -33,4 +33,14 @@ pub fn ordered(
     }
     args.sort_by_key(|(at, kind, _)| (*at, *kind));
     Ok(args.into_iter().map(|(_, _, a)| a).collect())
+}
+
+/// The workspace `terraform.workspace` names: `--workspace`, else `TF_WORKSPACE` (as
+/// Terraform reads it), else the configuration file's; `None` leaves each root's selected
+/// workspace (`.terraform/environment`) or `default`.
+pub fn workspace(flag: Option<&str>, config: Option<&str>) -> Option<String> {
+    let env = std::env::var("TF_WORKSPACE").ok();
+    flag.or(env.as_deref().filter(|w| !w.is_empty()))
+        .or(config)
+        .map(str::to_string)
 }

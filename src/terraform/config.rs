@@ -57,6 +57,21 @@ pub struct Module {
     pub outputs: BTreeMap<String, Attribute>,
     pub resources: Vec<ResourceBlock>,
     pub calls: Vec<ModuleCall>,
+    /// Where each named declaration (`resource.aws_x.y`, `local.z`, …) was first made, to
+    /// tell a duplicate.
+    declared: BTreeMap<String, Span>,
+}
+
+/// A name declared twice in one module: Terraform refuses the module. The second
+/// definition is ignored, so the first is what gets checked.
+#[derive(Debug, Clone)]
+pub struct Duplicate {
+    /// The second definition.
+    pub span: Span,
+    /// The first.
+    pub first: Span,
+    /// `resource "aws_cloudtrail" "x"`, `local value "name"`, …
+    pub what: String,
 }
 
 /// A module source that is a local path: Terraform's rule is a leading `./` or `../`.
@@ -76,11 +91,29 @@ impl Module {
         }
     }
 
-    /// Adds the top-level blocks of one file.
-    pub fn add_file(&mut self, file: FileId, body: Body) {
+    /// Adds the top-level blocks of one file; returns the names it declares a second time.
+    pub fn add_file(&mut self, file: FileId, body: Body) -> Vec<Duplicate> {
         self.files.push(file);
+        let mut duplicates = Vec::new();
         for block in body.blocks {
             let span = block.span;
+            let key = match (block.kind.as_str(), block.labels.as_slice()) {
+                ("variable" | "output" | "module", [name]) => Some((
+                    format!("{} {name}", block.kind),
+                    format!("{} \"{name}\"", block.kind),
+                )),
+                ("resource" | "data", [rtype, name]) => Some((
+                    format!("{} {rtype} {name}", block.kind),
+                    format!("{} \"{rtype}\" \"{name}\"", block.kind),
+                )),
+                _ => None,
+            };
+            if let Some((key, what)) = key
+                && let Some(dup) = self.declare(key, what, span)
+            {
+                duplicates.push(dup);
+                continue;
+            }
             match (block.kind.as_str(), block.labels.as_slice()) {
                 ("variable", [name]) => {
                     let name = name.clone();
@@ -96,7 +129,13 @@ impl Module {
                 }
                 ("locals", []) => {
                     for a in block.body.attributes {
-                        self.locals.insert(a.name.clone(), a);
+                        let what = format!("local value \"{}\"", a.name);
+                        match self.declare(format!("local {}", a.name), what, a.span) {
+                            Some(dup) => duplicates.push(dup),
+                            None => {
+                                self.locals.insert(a.name.clone(), a);
+                            }
+                        }
                     }
                 }
                 ("output", [name]) => {
@@ -143,6 +182,22 @@ impl Module {
                     });
                 }
                 _ => {}
+            }
+        }
+        duplicates
+    }
+
+    /// Records a declaration; a second one of the same key is a duplicate.
+    fn declare(&mut self, key: String, what: String, span: Span) -> Option<Duplicate> {
+        match self.declared.get(&key) {
+            Some(first) => Some(Duplicate {
+                span,
+                first: *first,
+                what,
+            }),
+            None => {
+                self.declared.insert(key, span);
+                None
             }
         }
     }
@@ -289,4 +344,92 @@ fn block_type(block: &super::ast::Block) -> &str {
 fn take(body: &mut Body, name: &str) -> Option<Expr> {
     let i = body.attributes.iter().position(|a| a.name == name)?;
     Some(body.attributes.remove(i).expr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terraform::hcl::parse_body;
+
+    fn module(files: &[(&str, bool)]) -> (Module, Vec<Duplicate>, Vec<(Span, String)>) {
+        let mut m = Module::new(PathBuf::from("."));
+        let mut duplicates = Vec::new();
+        let mut orphans = Vec::new();
+        for (i, (text, is_override)) in files.iter().enumerate() {
+            let id = FileId(u32::try_from(i).expect("few files"));
+            let body = parse_body(id, text).expect("parses");
+            if *is_override {
+                orphans.extend(m.add_override(body));
+            } else {
+                duplicates.extend(m.add_file(id, body));
+            }
+        }
+        (m, duplicates, orphans)
+    }
+
+    #[test]
+    fn a_name_declared_twice_is_a_duplicate_and_the_first_is_kept() {
+        let (m, dups, _) = module(&[
+            (
+                "resource \"aws_cloudtrail\" \"x\" { name = \"a\" }\nlocals { l = 1 }\nvariable \"v\" {}\n",
+                false,
+            ),
+            (
+                "resource \"aws_cloudtrail\" \"x\" { name = \"b\" }\nlocals { l = 2 }\nvariable \"v\" {}\noutput \"o\" { value = 1 }\noutput \"o\" { value = 2 }\nmodule \"m\" { source = \"./m\" }\nmodule \"m\" { source = \"./m\" }\ndata \"aws_x\" \"d\" {}\ndata \"aws_x\" \"d\" {}\nresource \"aws_x\" \"d\" {}\n",
+                false,
+            ),
+        ]);
+        let what: Vec<&str> = dups.iter().map(|d| d.what.as_str()).collect();
+        assert_eq!(
+            what,
+            [
+                "resource \"aws_cloudtrail\" \"x\"",
+                "local value \"l\"",
+                "variable \"v\"",
+                "output \"o\"",
+                "module \"m\"",
+                "data \"aws_x\" \"d\""
+            ]
+        );
+        assert!(
+            dups.iter().all(
+                |d| d.first.file != d.span.file || d.first.range().start < d.span.range().start
+            )
+        );
+        // The first definition is the one evaluated; a resource and a data source of the same
+        // names are not duplicates.
+        assert_eq!(m.resources.len(), 3);
+        assert_eq!(m.calls.len(), 1);
+        let name = m.resources[0]
+            .body
+            .attr("name")
+            .and_then(|a| a.expr.as_literal_str());
+        assert_eq!(name.as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn override_files_merge_without_duplicates() {
+        let (m, dups, orphans) = module(&[
+            (
+                "resource \"aws_sns_topic\" \"t\" { name = \"a\" }\nlocals { l = 1 }\n",
+                false,
+            ),
+            (
+                "resource \"aws_sns_topic\" \"t\" { name = \"b\" }\nlocals { l = 2 }\n",
+                true,
+            ),
+            (
+                "resource \"aws_sns_topic\" \"t\" { display_name = \"c\" }\n",
+                true,
+            ),
+        ]);
+        assert!(dups.is_empty());
+        assert!(orphans.is_empty());
+        assert_eq!(m.resources.len(), 1);
+        let name = m.resources[0]
+            .body
+            .attr("name")
+            .and_then(|a| a.expr.as_literal_str());
+        assert_eq!(name.as_deref(), Some("b"));
+    }
 }

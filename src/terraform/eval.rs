@@ -15,7 +15,7 @@ use super::functions::{self, FnError, known, to_bool, to_num, to_str};
 use super::source::{FileId, SourceMap, Span};
 use super::types;
 use super::value::{Partial, Reference, ResourceObject, Str, Unknown, Value};
-use super::{InstanceKey, Severity};
+use super::{DiagKind, InstanceKey, Severity};
 use crate::discover::FileKind;
 
 /// Where a root variable's value was given.
@@ -47,6 +47,9 @@ pub struct EvalDiag {
     pub message: String,
     pub help: Option<String>,
     pub span: Option<Span>,
+    pub kind: DiagKind,
+    /// Another place the diagnostic involves (the first of two definitions), and what it is.
+    pub related: Option<(Span, String)>,
 }
 
 /// The resource type of a module call whose module is not downloaded (`terraform init` was
@@ -199,6 +202,8 @@ pub struct Evaluator<'a> {
     resource_instances: std::cell::Cell<usize>,
     stopped: std::cell::Cell<bool>,
     diags: RefCell<Vec<EvalDiag>>,
+    /// `terraform.workspace`.
+    workspace: String,
 }
 
 impl<'a> Evaluator<'a> {
@@ -234,7 +239,14 @@ impl<'a> Evaluator<'a> {
             resource_instances: std::cell::Cell::new(0),
             stopped: std::cell::Cell::new(false),
             diags: RefCell::default(),
+            workspace: "default".into(),
         }
+    }
+
+    /// Evaluates `terraform.workspace` as `name` (default: `"default"`).
+    pub fn with_workspace(mut self, name: String) -> Self {
+        self.workspace = name;
+        self
     }
 
     /// Evaluates every resource of every module instance.
@@ -349,6 +361,20 @@ impl<'a> Evaluator<'a> {
             message,
             help,
             span,
+            kind: DiagKind::Syntax,
+            related: None,
+        });
+    }
+
+    /// An expression Terraform would refuse (`terraform-expression`): its value is unknown.
+    fn semantic(&self, message: String, help: Option<String>, span: Option<Span>) {
+        self.diags.borrow_mut().push(EvalDiag {
+            severity: Severity::Warning,
+            message,
+            help,
+            span,
+            kind: DiagKind::Expression,
+            related: None,
         });
     }
 
@@ -368,7 +394,7 @@ impl<'a> Evaluator<'a> {
             Err(err) => {
                 // The budget errors are reported once, where they ran out.
                 if err.msg != STOPPED && err.msg != STOPPED_HERE && err.msg != NESTED {
-                    self.diag(Severity::Warning, err.msg.clone(), None, Some(err.span));
+                    self.semantic(err.msg.clone(), None, Some(err.span));
                 }
                 Value::unknown(err.msg)
             }
@@ -513,8 +539,7 @@ impl<'a> Evaluator<'a> {
                 chain.push(&label);
                 let msg = format!("cycle: {}", chain.join(" → "));
                 drop(stack);
-                self.diag(
-                    Severity::Warning,
+                self.semantic(
                     msg.clone(),
                     Some("Terraform rejects this configuration; break the cycle".into()),
                     span,
@@ -813,8 +838,7 @@ impl<'a> Evaluator<'a> {
                     .map(|i| (Some(InstanceKey::Int(i)), Iter::Count(i)))
                     .collect(),
                 Ok(n) => {
-                    self.diag(
-                        Severity::Warning,
+                    self.semantic(
                         format!("count = {n} is not a usable count"),
                         None,
                         Some(c.span),
@@ -828,12 +852,7 @@ impl<'a> Evaluator<'a> {
                     )]
                 }
                 Err(FnError::Error(m)) => {
-                    self.diag(
-                        Severity::Warning,
-                        format!("invalid count: {m}"),
-                        None,
-                        Some(c.span),
-                    );
+                    self.semantic(format!("invalid count: {m}"), None, Some(c.span));
                     Vec::new()
                 }
             };
@@ -865,8 +884,7 @@ impl<'a> Evaluator<'a> {
                                 )];
                             }
                             Err(FnError::Error(m)) => {
-                                self.diag(
-                                    Severity::Warning,
+                                self.semantic(
                                     format!("invalid for_each element: {m}"),
                                     None,
                                     Some(fe.span),
@@ -877,12 +895,7 @@ impl<'a> Evaluator<'a> {
                     out
                 }
                 Value::Null => {
-                    self.diag(
-                        Severity::Warning,
-                        "for_each is null".into(),
-                        None,
-                        Some(fe.span),
-                    );
+                    self.semantic("for_each is null".into(), None, Some(fe.span));
                     Vec::new()
                 }
                 v => {
@@ -1517,7 +1530,7 @@ impl<'a> Evaluator<'a> {
                 (Value::str(p), 1)
             }
             "terraform" => match need(0, "workspace")? {
-                "workspace" => (Value::str("default"), 1),
+                "workspace" => (Value::str(self.workspace.clone()), 1),
                 other => (
                     Value::unknown(format!("terraform.{other} is not modelled")),
                     1,

@@ -17,6 +17,7 @@ pub mod hcl;
 pub mod json;
 pub mod plan;
 pub mod provider;
+pub mod schema;
 pub mod source;
 pub mod types;
 pub mod value;
@@ -35,11 +36,15 @@ use eval::{EvalDiag, Evaluator, Shared, VarInput, normalize, relative};
 pub use source::{FileId, Location, OffsetMap, SourceFile, SourceMap, Span};
 pub use value::{Reference, ResourceObject, Str, Unknown, Value};
 
-/// Input variables given on the command line.
+/// Input variables given on the command line, and the workspace.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     /// `--var` and `--var-file`, in command-line order: as in Terraform, a later one wins.
     pub vars: Vec<VarArg>,
+    /// The workspace `terraform.workspace` names (`--workspace`, `TF_WORKSPACE`, or the
+    /// configuration file). Without one, each root's selected workspace
+    /// (`.terraform/environment`, written by `terraform workspace select`), else `default`.
+    pub workspace: Option<String>,
 }
 
 /// One `--var` or `--var-file`.
@@ -59,6 +64,31 @@ pub enum Severity {
     Note,
 }
 
+/// What kind of problem a diagnostic is, which decides the rule it is reported under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum DiagKind {
+    /// A file that cannot be read or parsed, a module that cannot be loaded
+    /// (`terraform-syntax`).
+    #[default]
+    Syntax,
+    /// An expression Terraform would refuse: an undeclared reference, an attribute of a
+    /// list (`terraform-expression`).
+    Expression,
+    /// A name declared twice in one module (`terraform-duplicate`).
+    Duplicate,
+}
+
+impl DiagKind {
+    /// The rule id findings of this kind are reported under.
+    pub fn rule(self) -> &'static str {
+        match self {
+            DiagKind::Syntax => "terraform-syntax",
+            DiagKind::Expression => "terraform-expression",
+            DiagKind::Duplicate => "terraform-duplicate",
+        }
+    }
+}
+
 /// A problem found while loading: a file that does not parse, an expression Terraform would
 /// reject, a module that cannot be found.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -70,6 +100,11 @@ pub struct Diagnostic {
     pub help: Option<String>,
     #[serde(skip)]
     pub span: Option<Span>,
+    #[serde(skip)]
+    pub kind: DiagKind,
+    /// Another place involved (the first of two definitions), and what it is.
+    #[serde(skip)]
+    pub related: Option<(Span, String)>,
 }
 
 /// The key of one instance of a resource or module with `count` or `for_each`.
@@ -168,14 +203,20 @@ enum Parsed {
 /// A parsed file and its syntax errors (byte offset, message).
 type ParsedFile = (Option<Parsed>, Vec<(usize, String)>);
 
-/// Severity, message, help, span, and a file to name when there is no span.
-type RawDiag = (
-    Severity,
-    String,
-    Option<String>,
-    Option<Span>,
-    Option<String>,
-);
+/// A diagnostic, and a file to name when it has no span.
+type RawDiag = (EvalDiag, Option<String>);
+
+/// A load problem of kind `terraform-syntax`.
+fn load_diag(message: String, help: Option<String>, span: Option<Span>) -> EvalDiag {
+    EvalDiag {
+        severity: Severity::Error,
+        message,
+        help,
+        span,
+        kind: DiagKind::Syntax,
+        related: None,
+    }
+}
 
 /// Reads a Terraform, tfvars or manifest file, bounded (see [`discover::read`]).
 fn read_text(path: &Path, origin: Origin) -> Result<String, String> {
@@ -321,7 +362,26 @@ pub(crate) fn module_dir(shared: &Shared, dir: &Path, cache: bool) -> Option<Arc
         diags.extend(syntax_errors(file, errors));
         match parsed {
             Some(Parsed::Config(body)) if over => overrides.push(body),
-            Some(Parsed::Config(body)) => module.add_file(file, body),
+            Some(Parsed::Config(body)) => {
+                // A block's first line is enough to point at it.
+                let head = |span: Span| {
+                    let text = files.iter().find(|f| f.id == span.file).map(|f| &f.text);
+                    let block = text.and_then(|t| t.get(span.range())).unwrap_or("");
+                    let start = span.range().start;
+                    Span::new(
+                        span.file,
+                        start..start + block.find('\n').unwrap_or(block.len()),
+                    )
+                };
+                diags.extend(module.add_file(file, body).into_iter().map(|d| EvalDiag {
+                    severity: Severity::Error,
+                    message: format!("{} is declared twice in this module: Terraform refuses it", d.what),
+                    help: Some("rename or remove one of the two (override files, `override.tf` and `*_override.tf`, are the way to change a block)".into()),
+                    span: Some(head(d.span)),
+                    kind: DiagKind::Duplicate,
+                    related: Some((head(d.first), "first declared here".into())),
+                }));
+            }
             _ => {}
         }
         if over {
@@ -334,11 +394,12 @@ pub(crate) fn module_dir(shared: &Shared, dir: &Path, cache: bool) -> Option<Arc
             module
                 .add_override(body)
                 .into_iter()
-                .map(|(span, message)| EvalDiag {
-                    severity: Severity::Error,
-                    message,
-                    help: Some("declare the block in a normal file, or remove the override".into()),
-                    span: Some(span),
+                .map(|(span, message)| {
+                    load_diag(
+                        message,
+                        Some("declare the block in a normal file, or remove the override".into()),
+                        Some(span),
+                    )
                 }),
         );
     }
@@ -355,11 +416,12 @@ pub(crate) fn module_dir(shared: &Shared, dir: &Path, cache: bool) -> Option<Arc
 
 /// A file's syntax errors as diagnostics.
 fn syntax_errors(file: FileId, errors: Vec<(usize, String)>) -> impl Iterator<Item = EvalDiag> {
-    errors.into_iter().map(move |(off, message)| EvalDiag {
-        severity: Severity::Error,
-        message,
-        help: Some("this file is skipped; the other files are still analyzed".into()),
-        span: Some(Span::new(file, off..off)),
+    errors.into_iter().map(move |(off, message)| {
+        load_diag(
+            message,
+            Some("this file is skipped; the other files are still analyzed".into()),
+            Some(Span::new(file, off..off)),
+        )
     })
 }
 
@@ -476,6 +538,16 @@ fn modules_json(root: &Path) -> HashMap<String, PathBuf> {
     }
 }
 
+/// The workspace `terraform workspace select` chose for a root (`.terraform/environment`),
+/// or `default`, as Terraform decides when `TF_WORKSPACE` is not set.
+fn selected_workspace(root: &Path) -> String {
+    read_text(&root.join(".terraform").join("environment"), Origin::Tree)
+        .ok()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "default".into())
+}
+
 /// Loads and evaluates every root module under `paths`.
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
     load_only(paths, options, |_| true)
@@ -563,10 +635,7 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) 
             Err(e) => {
                 sources.add(f.path.clone(), display.clone(), "");
                 diagnostics.push((
-                    Severity::Error,
-                    format!("cannot read {display}: {e}"),
-                    None,
-                    None,
+                    load_diag(format!("cannot read {display}: {e}"), None, None),
                     Some(display),
                 ));
                 continue;
@@ -641,7 +710,12 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) 
     let evaluate = |module: Arc<Module>, tfvars: &[(String, Vec<Attribute>)]| -> RootResult {
         let dir = module.dir.clone();
         let vars = root_vars(tfvars, &cli_vars);
-        let ev = Evaluator::new(&shared, module, vars, modules_json(&dir));
+        let workspace = options
+            .workspace
+            .clone()
+            .unwrap_or_else(|| selected_workspace(&dir));
+        let ev =
+            Evaluator::new(&shared, module, vars, modules_json(&dir)).with_workspace(workspace);
         let (mut inst, diags) = ev.run();
         inst.retain(|i| keep(&i.rtype));
         (root_name(&dir), inst, diags)
@@ -699,9 +773,7 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) 
     let mut instances = Vec::new();
     let mut roots = Vec::new();
     for (root, insts, diags) in results {
-        for d in diags {
-            diagnostics.push((d.severity, d.message, d.help, d.span, None));
-        }
+        diagnostics.extend(diags.into_iter().map(|d| (d, None)));
         for i in insts {
             instances.push(Instance {
                 root: root.clone(),
@@ -719,23 +791,28 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) 
         roots.push(root);
     }
     for d in extra.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        diagnostics.push((d.severity, d.message, d.help, d.span, None));
+        diagnostics.push((d, None));
     }
     instances.sort_by(Instance::order);
     roots.sort();
 
     let mut diagnostics: Vec<Diagnostic> = diagnostics
         .into_iter()
-        .map(|(severity, message, help, span, file)| Diagnostic {
-            location: span.map(|s| sources.location(s)).or(file.map(|f| Location {
-                file: f,
-                line: 0,
-                column: 0,
-            })),
-            severity,
-            message,
-            help,
-            span,
+        .map(|(d, file)| Diagnostic {
+            location: d
+                .span
+                .map(|s| sources.location(s))
+                .or(file.map(|f| Location {
+                    file: f,
+                    line: 0,
+                    column: 0,
+                })),
+            severity: d.severity,
+            message: d.message,
+            help: d.help,
+            span: d.span,
+            kind: d.kind,
+            related: d.related,
         })
         .collect();
     // A module parsed by two threads at once reports its syntax errors twice.
@@ -847,23 +924,18 @@ fn command_line_vars(
                 let id = sources.add(vf.clone(), display, text.clone());
                 let (parsed, diags) = parse_text(id, kind, &text);
                 for (off, msg) in diags {
-                    diagnostics.push((
-                        Severity::Error,
-                        msg,
-                        None,
-                        Some(Span::new(id, off..off)),
-                        None,
-                    ));
+                    diagnostics.push((load_diag(msg, None, Some(Span::new(id, off..off))), None));
                 }
                 if let Some(Parsed::Vars(attrs)) = parsed {
                     cli_vars.extend(attrs.into_iter().map(|a| (a.name, VarInput::Expr(a.expr))));
                 }
             }
             Err(e) => diagnostics.push((
-                Severity::Error,
-                format!("cannot read --var-file {}: {e}", vf.display()),
-                None,
-                None,
+                load_diag(
+                    format!("cannot read --var-file {}: {e}", vf.display()),
+                    None,
+                    None,
+                ),
                 None,
             )),
         }

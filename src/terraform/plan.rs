@@ -191,6 +191,8 @@ fn diag(location: Option<Location>, message: String) -> Diagnostic {
         message,
         help: None,
         span: None,
+        kind: super::DiagKind::Syntax,
+        related: None,
     }
 }
 

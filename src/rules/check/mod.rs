@@ -5,6 +5,7 @@
 mod context;
 mod coverage;
 mod links;
+mod schema;
 mod trail;
 
 use std::collections::BTreeSet;
@@ -15,6 +16,7 @@ use crate::report::ControlStatus;
 use crate::terraform::source::SourceMap;
 
 pub use context::{Context, span_location};
+pub use schema::check as check_schema;
 
 /// Chain-wide rules whose findings (without a control) concern every control: the trail
 /// feeds them all, and a chain-wide note says what keeps all of them from being verified.
@@ -23,7 +25,10 @@ const EVERY_CONTROL: &[&str] = &[
     "trail-logging-disabled",
     "trail-management-events-excluded",
     "trail-no-cloudwatch-logs",
+    "trail-global-events-excluded",
+    "trail-log-group-arn-refused",
     "no-cloudtrail-log-group",
+    "module-not-downloaded",
     "unverifiable",
 ];
 
@@ -159,7 +164,7 @@ pub fn check(
 }
 
 /// The same unknown at the same place, met through several controls, is one note that names
-/// them (it keeps the first control's rule id, so `--rule` still selects it).
+/// them; it is chain-wide (rule `unverifiable`, no control), so `--rule` keeps it for each.
 fn one_note_per_cause(findings: Vec<Finding>) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
     let mut controls: Vec<Vec<String>> = Vec::new();
@@ -179,6 +184,10 @@ fn one_note_per_cause(findings: Vec<Finding>) -> Vec<Finding> {
     }
     for (f, controls) in out.iter_mut().zip(controls) {
         if controls.len() > 1 {
+            // A note about several controls belongs to none of them: chain-wide, so
+            // `--rule` keeps it for each control it leaves open.
+            f.rule = "unverifiable".to_string();
+            f.control = None;
             f.message.push_str(&format!(
                 " (this leaves {} controls unverifiable: {})",
                 controls.len(),

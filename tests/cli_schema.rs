@@ -1,0 +1,129 @@
+//! `terraform-schema`, `terraform-duplicate` and `terraform-expression` through the binary:
+//! `--rule` keeps them, `explain` documents them, a plan is not schema-checked.
+
+use std::process::Command;
+
+fn trailwatch(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_trailwatch"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the trailwatch binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+fn rules_of(json: &str) -> Vec<String> {
+    let report: serde_json::Value = serde_json::from_str(json).expect("JSON report");
+    report["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn rule_selection_keeps_configuration_errors() {
+    for (fixture, rule) in [
+        ("testdata/check/schema-unknown-argument", "terraform-schema"),
+        (
+            "testdata/check/duplicate-declarations",
+            "terraform-duplicate",
+        ),
+        ("testdata/check/expression-errors", "terraform-expression"),
+    ] {
+        let (code, json) = trailwatch(&[
+            "check",
+            "--format",
+            "json",
+            "--rule",
+            "vpc-changes",
+            fixture,
+        ]);
+        assert_eq!(code, 1, "{fixture}");
+        assert!(
+            rules_of(&json).iter().any(|r| r == rule),
+            "{fixture}: {json}"
+        );
+    }
+}
+
+#[test]
+fn explain_documents_the_configuration_rules() {
+    for (rule, level) in [
+        ("terraform-schema", "error"),
+        ("terraform-duplicate", "error"),
+        ("terraform-expression", "warning"),
+    ] {
+        let (code, out) = trailwatch(&["explain", rule]);
+        assert_eq!(code, 0, "{rule}");
+        assert!(out.contains(level), "{rule}: {out}");
+        let (_, list) = trailwatch(&["rules"]);
+        assert!(
+            list.lines().any(|l| l.starts_with(rule)),
+            "{rule} not in `rules`"
+        );
+    }
+}
+
+/// The level a configuration rule is documented with is the level it is emitted with.
+#[test]
+fn emitted_levels_match_the_documented_ones() {
+    for (fixture, rule, level) in [
+        (
+            "testdata/check/schema-invalid-value",
+            "terraform-schema",
+            "error",
+        ),
+        (
+            "testdata/check/duplicate-declarations",
+            "terraform-duplicate",
+            "error",
+        ),
+        (
+            "testdata/check/expression-errors",
+            "terraform-expression",
+            "warning",
+        ),
+    ] {
+        let (_, json) = trailwatch(&["check", "--format", "json", fixture]);
+        let report: serde_json::Value = serde_json::from_str(&json).expect("JSON report");
+        let levels: Vec<&str> = report["findings"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter(|f| f["rule"] == rule)
+                    .filter_map(|f| f["level"].as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(!levels.is_empty(), "{fixture}: no {rule}");
+        assert!(levels.iter().all(|l| *l == level), "{fixture}: {levels:?}");
+    }
+}
+
+/// A plan was validated by Terraform and holds computed attributes: it is not schema-checked,
+/// while the configuration it came from (its alarm lacks required arguments) is.
+#[test]
+fn plans_are_not_schema_checked() {
+    let dir = "testdata/terraform/plan_json/cis";
+    let (_, config) = trailwatch(&["check", "--format", "json", dir]);
+    assert!(rules_of(&config).iter().any(|r| r == "terraform-schema"));
+    let (_, plan) = trailwatch(&[
+        "check",
+        "--format",
+        "json",
+        "--plan",
+        "testdata/terraform/plan_json/plan.json",
+        dir,
+    ]);
+    assert!(
+        !rules_of(&plan).iter().any(|r| r == "terraform-schema"),
+        "{plan}"
+    );
+}
