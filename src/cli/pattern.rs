@@ -1,7 +1,7 @@
 //! `trailwatch pattern check|test`.
 
-use std::io::Read;
-use std::path::PathBuf;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
 use serde_json::json;
@@ -223,55 +223,125 @@ fn test(text: &str, files: &[PathBuf], raw_text: bool, format: Format) -> u8 {
         }
         return 2;
     };
+    if format == Format::Human {
+        print_diagnostics(text, &analysis);
+    }
+    let stdout = std::io::stdout();
+    let mut out = Results {
+        out: std::io::BufWriter::new(stdout.lock()),
+        format,
+        total: 0,
+        matched: 0,
+        failed: None,
+    };
+    out.start();
     let mut code = 0;
-    let mut results = Vec::new();
     for file in files {
-        match records::read(file, raw_text) {
-            Ok(records) => {
-                for (position, record) in records.into_iter().enumerate() {
-                    let matched = pattern.matches(&record.event);
-                    results.push((file, position, record, matched));
-                }
-            }
-            Err(message) => {
-                eprintln!("error: {message}");
-                code = 2;
-            }
+        let mut position = 0;
+        let errors = records::for_each(file, raw_text, &mut |record| {
+            let matched = pattern.matches(&record.event);
+            out.record(file, position, &record, matched);
+            position += 1;
+        });
+        for message in errors {
+            // Keep stdout and stderr in reading order.
+            out.flush();
+            eprintln!("error: {message}");
+            code = 2;
+        }
+        if out.failed.is_some() {
+            break;
         }
     }
-    let matched = results.iter().filter(|r| r.3).count();
-    match format {
-        Format::Human => {
-            print_diagnostics(text, &analysis);
-            for (file, position, record, matched) in &results {
+    out.finish();
+    match out.failed {
+        None => code,
+        // A reader that went away (`| head`) wants no more; that is not an error.
+        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
+        Some(e) => {
+            eprintln!("error: cannot write the results: {e}");
+            2
+        }
+    }
+}
+
+/// `pattern test`'s output, written record by record so nothing is held in memory. The
+/// first write error stops the output and is kept.
+struct Results<W: Write> {
+    out: W,
+    format: Format,
+    total: usize,
+    matched: usize,
+    failed: Option<std::io::Error>,
+}
+
+impl<W: Write> Results<W> {
+    fn write(&mut self, text: std::fmt::Arguments) {
+        if self.failed.is_none()
+            && let Err(e) = self.out.write_fmt(text)
+        {
+            self.failed = Some(e);
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.failed.is_none()
+            && let Err(e) = self.out.flush()
+        {
+            self.failed = Some(e);
+        }
+    }
+
+    fn start(&mut self) {
+        if self.format == Format::Json {
+            self.write(format_args!("{{\n  \"records\": ["));
+        }
+    }
+
+    fn record(&mut self, file: &Path, position: usize, record: &records::Record, matched: bool) {
+        let index = self.total;
+        self.total += 1;
+        self.matched += usize::from(matched);
+        match self.format {
+            Format::Human => {
                 let place = match record.line {
                     Some(line) => format!("{}:{line}", file.display()),
                     None => format!("{}[{position}]", file.display()),
                 };
-                let verdict = if *matched { "match   " } else { "no match" };
-                println!("{verdict}  {place}  {}", describe(&record.event));
+                let verdict = if matched { "match   " } else { "no match" };
+                let label = describe(&record.event);
+                self.write(format_args!(
+                    "{verdict}  {}  {label}\n",
+                    escape_controls(&place)
+                ));
             }
-            println!("{matched} of {} records matched", results.len());
-        }
-        Format::Json => {
-            let records: Vec<_> = results
-                .iter()
-                .enumerate()
-                .map(|(index, (file, position, record, matched))| {
-                    json!({
-                        "index": index,
-                        "matched": matched,
-                        "file": file.display().to_string(),
-                        "position": position,
-                        "line": record.line,
-                    })
-                })
-                .collect();
-            let out = json!({"matched": matched, "total": results.len(), "records": records});
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            Format::Json => {
+                let item = json!({
+                    "index": index,
+                    "matched": matched,
+                    "file": file.display().to_string(),
+                    "position": position,
+                    "line": record.line,
+                });
+                let separator = if index == 0 { "" } else { "," };
+                self.write(format_args!("{separator}\n    {item}"));
+            }
         }
     }
-    code
+
+    fn finish(&mut self) {
+        let (matched, total) = (self.matched, self.total);
+        match self.format {
+            Format::Human => self.write(format_args!("{matched} of {total} records matched\n")),
+            Format::Json => {
+                let close = if total == 0 { "]" } else { "\n  ]" };
+                self.write(format_args!(
+                    "{close},\n  \"matched\": {matched},\n  \"total\": {total}\n}}\n"
+                ));
+            }
+        }
+        self.flush();
+    }
 }
 
 /// A short label for a record: `eventName (eventSource)`, or the start of the message.
