@@ -409,3 +409,20 @@ fn control_characters_are_linted_and_never_printed_raw() {
     assert!(run.stdout.contains(r"X\u{1b}[2J"), "{}", run.stdout);
     assert!(!run.stdout.contains('\u{1b}'), "{:?}", run.stdout);
 }
+
+/// The pattern read from standard input is bounded: `/dev/zero` is an error, not a hang
+/// or an exhausted memory.
+#[test]
+fn a_pattern_on_standard_input_is_bounded() {
+    if !std::path::Path::new("/dev/zero").exists() {
+        return;
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_trailwatch"))
+        .args(["pattern", "check", "-"])
+        .stdin(std::fs::File::open("/dev/zero").expect("/dev/zero"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("longer than 1 MiB"), "{stderr}");
+}

@@ -75,10 +75,20 @@ fn read_pattern(argument: String) -> Result<String, String> {
     if argument != "-" {
         return Ok(argument);
     }
+    // Far above CloudWatch's 1,024 characters, so the `too-long` refusal still shows,
+    // yet `pattern check - < /dev/zero` stops.
+    const MAX_STDIN_BYTES: u64 = 1 << 20;
     let mut text = String::new();
     std::io::stdin()
+        .take(MAX_STDIN_BYTES + 1)
         .read_to_string(&mut text)
         .map_err(|e| format!("cannot read the pattern from standard input: {e}"))?;
+    if text.len() as u64 > MAX_STDIN_BYTES {
+        return Err(format!(
+            "the pattern on standard input is longer than {} MiB; CloudWatch accepts 1,024 characters",
+            MAX_STDIN_BYTES >> 20
+        ));
+    }
     Ok(text)
 }
 
