@@ -426,3 +426,32 @@ fn a_pattern_on_standard_input_is_bounded() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("longer than 1 MiB"), "{stderr}");
 }
+
+/// A full disk is a clear error (exit 2) in both subcommands, never a panic.
+#[test]
+fn write_errors_are_clear_errors() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    for args in [
+        vec!["pattern", "check", "{ $.eventName = x }"],
+        vec!["pattern", "check", "{ $.eventName = "],
+        vec![
+            "pattern",
+            "test",
+            "{ $.eventName = * }",
+            "testdata/cloudtrail/console-logins.jsonl",
+        ],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_trailwatch"))
+            .args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(std::fs::File::create("/dev/full").expect("/dev/full"))
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("No space left"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("internal error"), "{args:?}: {stderr}");
+    }
+}

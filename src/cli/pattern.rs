@@ -96,11 +96,28 @@ const SOURCE_NAME: &str = "pattern";
 
 fn check(text: &str, format: Format) -> u8 {
     let analysis = analyze(text);
-    match format {
-        Format::Human => print_human(text, &analysis),
-        Format::Json => print_json(text, &analysis),
+    let report = match format {
+        Format::Human => human_report(text, &analysis),
+        Format::Json => json_report(text, &analysis),
+    };
+    emit(&report).unwrap_or_else(|| exit_code(&analysis))
+}
+
+/// Writes `text` to standard output. `Some(2)` (after saying why) when that fails; a
+/// closed pipe (`| head`) is not an error.
+fn emit(text: &str) -> Option<u8> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => None,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => None,
+        Err(e) => {
+            eprintln!("error: cannot write the output: {e}");
+            Some(2)
+        }
     }
-    exit_code(&analysis)
 }
 
 fn exit_code(analysis: &Analysis) -> u8 {
@@ -113,25 +130,29 @@ fn exit_code(analysis: &Analysis) -> u8 {
     }
 }
 
-fn print_human(text: &str, analysis: &Analysis) {
-    print_diagnostics(text, analysis);
+fn human_report(text: &str, analysis: &Analysis) -> String {
+    let mut out = diagnostics_report(text, analysis);
     if analysis.refusal().is_some() {
-        println!(
-            "CloudWatch refuses this pattern: PutMetricFilter fails, so `terraform apply` fails"
+        out.push_str(
+            "CloudWatch refuses this pattern: PutMetricFilter fails, so `terraform apply` fails\n",
         );
     }
     if let Some(pattern) = &analysis.pattern {
         let kind = kind_name(pattern);
-        println!("{kind} pattern; canonical form:");
-        println!("{}", escape_controls(&print(pattern)));
+        out.push_str(&format!(
+            "{kind} pattern; canonical form:\n{}\n",
+            escape_controls(&print(pattern))
+        ));
     }
+    out
 }
 
 /// Prints each diagnostic over the pattern text with its control characters shown as
 /// `\u{1b}` escapes, so a pattern cannot drive the terminal; spans move with the text.
-fn print_diagnostics(text: &str, analysis: &Analysis) {
+fn diagnostics_report(text: &str, analysis: &Analysis) -> String {
     let color = render::use_color();
     let (shown, offset) = shown_text(text);
+    let mut out = String::new();
     for diagnostic in &analysis.diagnostics {
         let mut visible = diagnostic.clone();
         visible.span.start = offset(diagnostic.span.start);
@@ -140,11 +161,14 @@ fn print_diagnostics(text: &str, analysis: &Analysis) {
         visible.label = escape_controls(&visible.label);
         visible.help = visible.help.as_deref().map(escape_controls);
         visible.fix = visible.fix.as_deref().map(escape_controls);
-        print!(
-            "{}",
-            render::pattern_diagnostic(&visible, SOURCE_NAME, &shown, color)
-        );
+        out.push_str(&render::pattern_diagnostic(
+            &visible,
+            SOURCE_NAME,
+            &shown,
+            color,
+        ));
     }
+    out
 }
 
 /// `text` with control characters (other than tab and newline) written as `\u{…}`.
@@ -209,14 +233,16 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
-fn print_json(text: &str, analysis: &Analysis) {
+fn json_report(text: &str, analysis: &Analysis) -> String {
     let out = json!({
         "valid": analysis.refusal().is_none(),
         "kind": analysis.pattern.as_ref().map(kind_name),
         "canonical": analysis.pattern.as_ref().map(print),
         "diagnostics": analysis.diagnostics.iter().map(|d| diagnostic_json(text, d)).collect::<Vec<_>>(),
     });
-    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    let mut text = serde_json::to_string_pretty(&out).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 fn test(text: &str, files: &[PathBuf], raw_text: bool, format: Format) -> u8 {
@@ -226,16 +252,12 @@ fn test(text: &str, files: &[PathBuf], raw_text: bool, format: Format) -> u8 {
         .as_ref()
         .filter(|_| analysis.refusal().is_none());
     let Some(pattern) = pattern else {
-        if format == Format::Human {
-            print_human(text, &analysis);
-        } else {
-            print_json(text, &analysis);
-        }
-        return 2;
+        let report = match format {
+            Format::Human => human_report(text, &analysis),
+            Format::Json => json_report(text, &analysis),
+        };
+        return emit(&report).unwrap_or(2);
     };
-    if format == Format::Human {
-        print_diagnostics(text, &analysis);
-    }
     let stdout = std::io::stdout();
     let mut out = Results {
         out: std::io::BufWriter::new(stdout.lock()),
@@ -244,6 +266,10 @@ fn test(text: &str, files: &[PathBuf], raw_text: bool, format: Format) -> u8 {
         matched: 0,
         failed: None,
     };
+    if format == Format::Human {
+        let diagnostics = diagnostics_report(text, &analysis);
+        out.write(format_args!("{diagnostics}"));
+    }
     out.start();
     let mut code = 0;
     for file in files {
