@@ -401,3 +401,22 @@ fn describe(event: &trailwatch::pattern::LogEvent) -> String {
         shown
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::shown_text;
+
+    #[test]
+    fn offsets_move_with_the_escaped_text() {
+        let text = "a\u{1b}bc\u{0}d";
+        let (shown, offset) = shown_text(text);
+        assert_eq!(shown, r"a\u{1b}bc\u{0}d");
+        assert_eq!(offset(0), 0);
+        assert_eq!(offset(1), 1); // the ESC starts its escape
+        assert_eq!(offset(2), 7); // `b` follows the escape
+        assert_eq!(offset(4), 9); // the NUL
+        assert_eq!(offset(5), 14); // `d`
+        assert_eq!(offset(6), 15); // the end
+        assert_eq!(&shown[offset(2)..offset(4)], "bc");
+    }
+}
