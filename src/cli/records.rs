@@ -88,9 +88,10 @@ pub fn for_each(path: &Path, text_lines: bool, each: &mut dyn FnMut(Record)) -> 
         }
         match serde_json::from_str::<Value>(content) {
             Ok(value) => each_of(value, Some(line), each),
-            Err(_) if first => {
+            Err(e) if first => {
                 // Not a record on one line: one JSON document over several lines.
-                return document(&name, content, size, &mut reader, each);
+                let why = format!("line {line} is not a JSON record ({e})");
+                return document(&name, content, &why, size, &mut reader, each);
             }
             Err(e) => {
                 errors.push(format!(
@@ -174,13 +175,14 @@ impl<R: BufRead> Lines<R> {
 fn document<R: BufRead>(
     name: &str,
     first: &str,
+    why: &str,
     size: Option<u64>,
     reader: &mut Lines<R>,
     each: &mut dyn FnMut(Record),
 ) -> Vec<String> {
     let too_big = || {
         vec![format!(
-            "{name}: a JSON document larger than {} MiB; give it as JSON lines (one record per line)",
+            "{name}: {why}, and as one JSON document the file is larger than {} MiB\n  help: give JSON lines (one record per line); pass --text to test raw log lines",
             MAX_RECORD_BYTES >> 20
         )]
     };
