@@ -326,8 +326,9 @@ fn bad_files_are_named_and_the_others_still_tested() {
         run.stderr
     );
     assert!(run.stderr.contains("--text"), "{}", run.stderr);
+    // The good first line of the broken file is still tested.
     assert!(
-        run.stdout.ends_with("2 of 2 records matched\n"),
+        run.stdout.ends_with("3 of 3 records matched\n"),
         "{}",
         run.stdout
     );
@@ -407,4 +408,50 @@ fn control_characters_are_linted_and_never_printed_raw() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains(r"X\u{1b}[2J"), "{}", run.stdout);
     assert!(!run.stdout.contains('\u{1b}'), "{:?}", run.stdout);
+}
+
+/// The pattern read from standard input is bounded: `/dev/zero` is an error, not a hang
+/// or an exhausted memory.
+#[test]
+fn a_pattern_on_standard_input_is_bounded() {
+    if !std::path::Path::new("/dev/zero").exists() {
+        return;
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_trailwatch"))
+        .args(["pattern", "check", "-"])
+        .stdin(std::fs::File::open("/dev/zero").expect("/dev/zero"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("longer than 1 MiB"), "{stderr}");
+}
+
+/// A full disk is a clear error (exit 2) in both subcommands, never a panic.
+#[test]
+fn write_errors_are_clear_errors() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    for args in [
+        vec!["pattern", "check", "{ $.eventName = x }"],
+        vec!["pattern", "check", "{ $.eventName = "],
+        vec![
+            "pattern",
+            "test",
+            "{ $.eventName = * }",
+            "testdata/cloudtrail/console-logins.jsonl",
+        ],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_trailwatch"))
+            .args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(std::fs::File::create("/dev/full").expect("/dev/full"))
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("No space left"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("internal error"), "{args:?}: {stderr}");
+    }
 }

@@ -361,6 +361,26 @@ const EXAMPLES: &[Example] = &[
         Match,
     ),
     ex("now", r#"{ $.['cluster.name'] = "c" }"#, TRAIL, Match),
+    // "Property selectors are alphanumeric strings that support hyphen ("-") and
+    // underscore ("_") characters"; other keys take the bracket notation.
+    ex(
+        "now",
+        "{ $.aws:region = x }",
+        r#"{"aws:region": "x"}"#,
+        Refused,
+    ),
+    ex(
+        "now",
+        "{ $.['aws:region'] = x }",
+        r#"{"aws:region": "x"}"#,
+        Match,
+    ),
+    ex(
+        "now",
+        "{ $.request-id_2 = x }",
+        r#"{"request-id_2": "x"}"#,
+        Match,
+    ),
     ex("now", "{ $.SomeObject IS NULL }", TRAIL, Match),
     ex("now", "{ $.SomeOtherObject NOT EXISTS }", TRAIL, Match),
     // "The variables IS NOT and EXISTS currently aren't supported."
@@ -856,6 +876,7 @@ fn refusals_name_the_documented_limit() {
         ),
         ("{ $.a[*].b[*] = 1 }", "too-many-wildcard-selectors"),
         ("{ $.a = x@y }", "needs-quotes"),
+        ("{ $.a@b = 1 }", "needs-brackets"),
         ("{ $.a == 1 }", "syntax"),
     ] {
         let analysis = analyze(pattern);

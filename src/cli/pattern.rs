@@ -1,7 +1,7 @@
 //! `trailwatch pattern check|test`.
 
-use std::io::Read;
-use std::path::PathBuf;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
 use serde_json::json;
@@ -75,10 +75,20 @@ fn read_pattern(argument: String) -> Result<String, String> {
     if argument != "-" {
         return Ok(argument);
     }
+    // Far above CloudWatch's 1,024 characters, so the `too-long` refusal still shows,
+    // yet `pattern check - < /dev/zero` stops.
+    const MAX_STDIN_BYTES: u64 = 1 << 20;
     let mut text = String::new();
     std::io::stdin()
+        .take(MAX_STDIN_BYTES + 1)
         .read_to_string(&mut text)
         .map_err(|e| format!("cannot read the pattern from standard input: {e}"))?;
+    if text.len() as u64 > MAX_STDIN_BYTES {
+        return Err(format!(
+            "the pattern on standard input is longer than {} MiB; CloudWatch accepts 1,024 characters",
+            MAX_STDIN_BYTES >> 20
+        ));
+    }
     Ok(text)
 }
 
@@ -86,11 +96,28 @@ const SOURCE_NAME: &str = "pattern";
 
 fn check(text: &str, format: Format) -> u8 {
     let analysis = analyze(text);
-    match format {
-        Format::Human => print_human(text, &analysis),
-        Format::Json => print_json(text, &analysis),
+    let report = match format {
+        Format::Human => human_report(text, &analysis),
+        Format::Json => json_report(text, &analysis),
+    };
+    emit(&report).unwrap_or_else(|| exit_code(&analysis))
+}
+
+/// Writes `text` to standard output. `Some(2)` (after saying why) when that fails; a
+/// closed pipe (`| head`) is not an error.
+fn emit(text: &str) -> Option<u8> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => None,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => None,
+        Err(e) => {
+            eprintln!("error: cannot write the output: {e}");
+            Some(2)
+        }
     }
-    exit_code(&analysis)
 }
 
 fn exit_code(analysis: &Analysis) -> u8 {
@@ -103,25 +130,29 @@ fn exit_code(analysis: &Analysis) -> u8 {
     }
 }
 
-fn print_human(text: &str, analysis: &Analysis) {
-    print_diagnostics(text, analysis);
+fn human_report(text: &str, analysis: &Analysis) -> String {
+    let mut out = diagnostics_report(text, analysis);
     if analysis.refusal().is_some() {
-        println!(
-            "CloudWatch refuses this pattern: PutMetricFilter fails, so `terraform apply` fails"
+        out.push_str(
+            "CloudWatch refuses this pattern: PutMetricFilter fails, so `terraform apply` fails\n",
         );
     }
     if let Some(pattern) = &analysis.pattern {
         let kind = kind_name(pattern);
-        println!("{kind} pattern; canonical form:");
-        println!("{}", escape_controls(&print(pattern)));
+        out.push_str(&format!(
+            "{kind} pattern; canonical form:\n{}\n",
+            escape_controls(&print(pattern))
+        ));
     }
+    out
 }
 
 /// Prints each diagnostic over the pattern text with its control characters shown as
 /// `\u{1b}` escapes, so a pattern cannot drive the terminal; spans move with the text.
-fn print_diagnostics(text: &str, analysis: &Analysis) {
+fn diagnostics_report(text: &str, analysis: &Analysis) -> String {
     let color = render::use_color();
     let (shown, offset) = shown_text(text);
+    let mut out = String::new();
     for diagnostic in &analysis.diagnostics {
         let mut visible = diagnostic.clone();
         visible.span.start = offset(diagnostic.span.start);
@@ -130,11 +161,14 @@ fn print_diagnostics(text: &str, analysis: &Analysis) {
         visible.label = escape_controls(&visible.label);
         visible.help = visible.help.as_deref().map(escape_controls);
         visible.fix = visible.fix.as_deref().map(escape_controls);
-        print!(
-            "{}",
-            render::pattern_diagnostic(&visible, SOURCE_NAME, &shown, color)
-        );
+        out.push_str(&render::pattern_diagnostic(
+            &visible,
+            SOURCE_NAME,
+            &shown,
+            color,
+        ));
     }
+    out
 }
 
 /// `text` with control characters (other than tab and newline) written as `\u{…}`.
@@ -199,14 +233,16 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
-fn print_json(text: &str, analysis: &Analysis) {
+fn json_report(text: &str, analysis: &Analysis) -> String {
     let out = json!({
         "valid": analysis.refusal().is_none(),
         "kind": analysis.pattern.as_ref().map(kind_name),
         "canonical": analysis.pattern.as_ref().map(print),
         "diagnostics": analysis.diagnostics.iter().map(|d| diagnostic_json(text, d)).collect::<Vec<_>>(),
     });
-    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    let mut text = serde_json::to_string_pretty(&out).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 fn test(text: &str, files: &[PathBuf], raw_text: bool, format: Format) -> u8 {
@@ -216,62 +252,132 @@ fn test(text: &str, files: &[PathBuf], raw_text: bool, format: Format) -> u8 {
         .as_ref()
         .filter(|_| analysis.refusal().is_none());
     let Some(pattern) = pattern else {
-        if format == Format::Human {
-            print_human(text, &analysis);
-        } else {
-            print_json(text, &analysis);
-        }
-        return 2;
+        let report = match format {
+            Format::Human => human_report(text, &analysis),
+            Format::Json => json_report(text, &analysis),
+        };
+        return emit(&report).unwrap_or(2);
     };
+    let stdout = std::io::stdout();
+    let mut out = Results {
+        out: std::io::BufWriter::new(stdout.lock()),
+        format,
+        total: 0,
+        matched: 0,
+        failed: None,
+    };
+    if format == Format::Human {
+        let diagnostics = diagnostics_report(text, &analysis);
+        out.write(format_args!("{diagnostics}"));
+    }
+    out.start();
     let mut code = 0;
-    let mut results = Vec::new();
     for file in files {
-        match records::read(file, raw_text) {
-            Ok(records) => {
-                for (position, record) in records.into_iter().enumerate() {
-                    let matched = pattern.matches(&record.event);
-                    results.push((file, position, record, matched));
-                }
-            }
-            Err(message) => {
-                eprintln!("error: {message}");
-                code = 2;
-            }
+        let mut position = 0;
+        let errors = records::for_each(file, raw_text, &mut |record| {
+            let matched = pattern.matches(&record.event);
+            out.record(file, position, &record, matched);
+            position += 1;
+        });
+        for message in errors {
+            // Keep stdout and stderr in reading order.
+            out.flush();
+            eprintln!("error: {message}");
+            code = 2;
+        }
+        if out.failed.is_some() {
+            break;
         }
     }
-    let matched = results.iter().filter(|r| r.3).count();
-    match format {
-        Format::Human => {
-            print_diagnostics(text, &analysis);
-            for (file, position, record, matched) in &results {
+    out.finish();
+    match out.failed {
+        None => code,
+        // A reader that went away (`| head`) wants no more; that is not an error.
+        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
+        Some(e) => {
+            eprintln!("error: cannot write the results: {e}");
+            2
+        }
+    }
+}
+
+/// `pattern test`'s output, written record by record so nothing is held in memory. The
+/// first write error stops the output and is kept.
+struct Results<W: Write> {
+    out: W,
+    format: Format,
+    total: usize,
+    matched: usize,
+    failed: Option<std::io::Error>,
+}
+
+impl<W: Write> Results<W> {
+    fn write(&mut self, text: std::fmt::Arguments) {
+        if self.failed.is_none()
+            && let Err(e) = self.out.write_fmt(text)
+        {
+            self.failed = Some(e);
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.failed.is_none()
+            && let Err(e) = self.out.flush()
+        {
+            self.failed = Some(e);
+        }
+    }
+
+    fn start(&mut self) {
+        if self.format == Format::Json {
+            self.write(format_args!("{{\n  \"records\": ["));
+        }
+    }
+
+    fn record(&mut self, file: &Path, position: usize, record: &records::Record, matched: bool) {
+        let index = self.total;
+        self.total += 1;
+        self.matched += usize::from(matched);
+        match self.format {
+            Format::Human => {
                 let place = match record.line {
                     Some(line) => format!("{}:{line}", file.display()),
                     None => format!("{}[{position}]", file.display()),
                 };
-                let verdict = if *matched { "match   " } else { "no match" };
-                println!("{verdict}  {place}  {}", describe(&record.event));
+                let verdict = if matched { "match   " } else { "no match" };
+                let label = describe(&record.event);
+                self.write(format_args!(
+                    "{verdict}  {}  {label}\n",
+                    escape_controls(&place)
+                ));
             }
-            println!("{matched} of {} records matched", results.len());
-        }
-        Format::Json => {
-            let records: Vec<_> = results
-                .iter()
-                .enumerate()
-                .map(|(index, (file, position, record, matched))| {
-                    json!({
-                        "index": index,
-                        "matched": matched,
-                        "file": file.display().to_string(),
-                        "position": position,
-                        "line": record.line,
-                    })
-                })
-                .collect();
-            let out = json!({"matched": matched, "total": results.len(), "records": records});
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            Format::Json => {
+                let item = json!({
+                    "index": index,
+                    "matched": matched,
+                    "file": file.display().to_string(),
+                    "position": position,
+                    "line": record.line,
+                });
+                let separator = if index == 0 { "" } else { "," };
+                self.write(format_args!("{separator}\n    {item}"));
+            }
         }
     }
-    code
+
+    fn finish(&mut self) {
+        let (matched, total) = (self.matched, self.total);
+        match self.format {
+            Format::Human => self.write(format_args!("{matched} of {total} records matched\n")),
+            Format::Json => {
+                let close = if total == 0 { "]" } else { "\n  ]" };
+                self.write(format_args!(
+                    "{close},\n  \"matched\": {matched},\n  \"total\": {total}\n}}\n"
+                ));
+            }
+        }
+        self.flush();
+    }
 }
 
 /// A short label for a record: `eventName (eventSource)`, or the start of the message.
@@ -293,5 +399,24 @@ fn describe(event: &trailwatch::pattern::LogEvent) -> String {
         format!("{shown}…")
     } else {
         shown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_text;
+
+    #[test]
+    fn offsets_move_with_the_escaped_text() {
+        let text = "a\u{1b}bc\u{0}d";
+        let (shown, offset) = shown_text(text);
+        assert_eq!(shown, r"a\u{1b}bc\u{0}d");
+        assert_eq!(offset(0), 0);
+        assert_eq!(offset(1), 1); // the ESC starts its escape
+        assert_eq!(offset(2), 7); // `b` follows the escape
+        assert_eq!(offset(4), 9); // the NUL
+        assert_eq!(offset(5), 14); // `d`
+        assert_eq!(offset(6), 15); // the end
+        assert_eq!(&shown[offset(2)..offset(4)], "bc");
     }
 }

@@ -337,7 +337,7 @@ fn lint_comparison(cmp: &Comparison, out: &mut Vec<PatternDiagnostic>) {
             .join(".*");
         let regex_fix = format!("{anchor_start}{inner}{anchor_end}");
         out.push(
-            PatternDiagnostic::warning(
+            PatternDiagnostic::error(
                 "inner-wildcard",
                 *span,
                 format!("a `*` inside a value is a literal character in CloudWatch (only a leading or trailing `*` is a wildcard), so this matches only text containing `{core}` itself"),

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::ast::{Comparison, Expr, Field, Pattern, Step, Term, TermKind, TermText, Test, Value};
-use super::parse::{is_name_char, quote, terms_is_bare};
+use super::parse::{is_plain_name_char, quote, terms_is_bare};
 
 pub fn print(pattern: &Pattern) -> String {
     let mut out = String::new();
@@ -103,7 +103,7 @@ fn print_comparison(out: &mut String, cmp: &Comparison, json: bool) {
         out.push('$');
         for step in &cmp.selector.steps {
             match step {
-                Step::Field(name) if !name.is_empty() && name.chars().all(is_name_char) => {
+                Step::Field(name) if !name.is_empty() && name.chars().all(is_plain_name_char) => {
                     out.push('.');
                     out.push_str(name);
                 }

@@ -73,10 +73,17 @@ fn comparison(cursor: &mut Cursor) -> Result<Comparison, PatternDiagnostic> {
     })
 }
 
-/// True for characters that may appear in a property name without quoting. The
-/// documentation is silent; CloudTrail keys use letters, digits, `_`, `-`, `@` and `:`.
-pub fn is_name_char(c: char) -> bool {
+/// True for characters read as part of a dotted property name (wider than what
+/// CloudWatch accepts, so a refusal can point at the character and offer the fix).
+fn is_name_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '_' | '-' | '@' | ':' | '#' | '/' | '+')
+}
+
+/// The characters of a dotted property name CloudWatch accepts: "Property selectors are
+/// alphanumeric strings that support hyphen ("-") and underscore ("_") characters."
+/// Other keys are written in bracket notation, `$.['cluster.name']`.
+pub fn is_plain_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-')
 }
 
 fn selector(cursor: &mut Cursor) -> Result<Selector, PatternDiagnostic> {
@@ -143,9 +150,23 @@ fn selector(cursor: &mut Cursor) -> Result<Selector, PatternDiagnostic> {
                     .with_label("property name expected")
                     .with_help("selectors look like `$.userIdentity.type`"));
                 }
-                steps.push(Step::Field(
-                    cursor.src()[name_start..cursor.pos()].to_string(),
-                ));
+                let name = &cursor.src()[name_start..cursor.pos()];
+                if let Some((i, c)) = name.char_indices().find(|(_, c)| !is_plain_name_char(*c)) {
+                    let src = cursor.src();
+                    let fixed = format!("{}['{name}']{}", &src[..name_start], &src[cursor.pos()..]);
+                    return Err(PatternDiagnostic::refusal(
+                        "needs-brackets",
+                        Span::new(name_start + i, name_start + i + c.len_utf8()),
+                        format!(
+                            "`{}` in a property name: CloudWatch selectors are letters, digits, `-` and `_`",
+                            c.escape_debug()
+                        ),
+                    )
+                    .with_label("not allowed here")
+                    .with_help(format!("write the key in bracket notation: `$.['{name}']`"))
+                    .with_fix(fixed));
+                }
+                steps.push(Step::Field(name.to_string()));
             }
             Some('[') => {
                 let open = cursor.here();

@@ -11,7 +11,7 @@ mod value;
 use super::ast::{Pattern, Span, Term, TermKind};
 use super::diagnostic::PatternDiagnostic;
 use cursor::Cursor;
-pub use json::is_name_char;
+pub use json::is_plain_name_char;
 pub use terms::is_bare_term_char as terms_is_bare;
 pub use value::parse_number as number;
 pub use value::quote;
