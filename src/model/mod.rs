@@ -116,6 +116,9 @@ pub struct Alarm<'a> {
     pub no_actions: bool,
     /// `alarm_actions` itself is unknown (a variable with no value).
     pub actions_unknown: Option<String>,
+    /// The identity of each action that is not known before apply (by index in `actions`):
+    /// a subscription whose `topic_arn` has the same one subscribes that topic.
+    pub action_identities: Vec<Option<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -146,6 +149,8 @@ pub struct Topic<'a> {
 pub struct Subscription<'a> {
     pub instance: &'a Instance,
     pub topic: Target,
+    /// The identity of `topic_arn` when it is not known before apply.
+    pub topic_identity: Option<String>,
 }
 
 /// A registry or git module call whose module is not downloaded: whatever it creates is
