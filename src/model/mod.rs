@@ -202,6 +202,29 @@ impl Graph<'_> {
         self.trails.is_empty() && self.filters.is_empty() && self.not_downloaded.is_empty()
     }
 
+    /// Whether a module that is not downloaded may add monitoring to this configuration:
+    /// there is no trail here (it may hold the whole chain), or a log group, topic, filter
+    /// or alarm is handed to it. A module handed none of them (a VPC) adds none.
+    pub fn modules_may_monitor(&self) -> bool {
+        !self.not_downloaded.is_empty()
+            && (self.trails.is_empty()
+                || self.not_downloaded.iter().any(|m| {
+                    self.log_groups
+                        .iter()
+                        .any(|g| m.receives(&g.instance.address, g.name.as_deref()))
+                        || self
+                            .topics
+                            .iter()
+                            .any(|t| m.receives(&t.instance.address, t.name.as_deref()))
+                        || self
+                            .filters
+                            .iter()
+                            .map(|f| f.instance)
+                            .chain(self.alarms.iter().map(|a| a.instance))
+                            .any(|i| m.receives(&i.address, None))
+                }))
+    }
+
     /// The module not downloaded that a resource is handed to, if one is.
     pub fn handed_to(&self, address: &str, name: Option<&str>) -> Option<&NotDownloaded<'_>> {
         self.not_downloaded

@@ -114,7 +114,7 @@ pub fn check(
         coverage::check(graph, &mut ctx, &selected, &links, options, &cache.coverage);
     not_downloaded(graph, &mut ctx);
     let mut findings = ctx.into_findings();
-    if !graph.not_downloaded.is_empty() {
+    if graph.modules_may_monitor() {
         may_be_in_modules(&mut findings, &mut statuses);
     }
     // The same link can be reached through several controls: report it once.
@@ -176,7 +176,7 @@ fn not_downloaded(graph: &Graph, ctx: &mut Context) {
             "module-not-downloaded",
             Level::Note,
             format!(
-                "module `{}` comes from `{}`, which is not downloaded: the monitoring it may create is not checked, and nothing it may add is reported missing",
+                "module `{}` comes from `{}`, which is not downloaded: what it creates is not checked",
                 instance.address,
                 module.source()
             ),
