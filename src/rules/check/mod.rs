@@ -136,21 +136,34 @@ pub fn check(
     }
 }
 
-/// The same unknown at the same place, met through several controls, is one note that names
-/// them (it keeps the first control's rule id, so `--rule` still selects it).
+/// Notes with the same cause (the same message: the unknown value and why) are one note:
+/// it keeps the first place and control (so `--rule` still selects it), lists the other
+/// places as related locations and names every control it leaves unverifiable.
 fn one_note_per_cause(findings: Vec<Finding>) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
     let mut controls: Vec<Vec<String>> = Vec::new();
     let mut seen = std::collections::HashMap::new();
     for f in findings {
         if f.defect == "unverifiable" {
-            let key = (f.resource.clone(), f.location.clone(), f.message.clone());
-            if let Some(&i) = seen.get(&key) {
+            if let Some(&i) = seen.get(&f.message) {
                 let list: &mut Vec<String> = &mut controls[i];
-                list.extend(f.control);
+                list.extend(f.control.filter(|c| !list.contains(c)));
+                let kept: &mut Finding = &mut out[i];
+                if let Some(location) = f.location.filter(|l| {
+                    kept.location.as_ref() != Some(l)
+                        && !kept.related.iter().any(|r| r.location == *l)
+                }) {
+                    kept.related.push(super::Related {
+                        location,
+                        message: format!(
+                            "the same for `{}`",
+                            f.resource.as_deref().unwrap_or("this resource")
+                        ),
+                    });
+                }
                 continue;
             }
-            seen.insert(key, out.len());
+            seen.insert(f.message.clone(), out.len());
         }
         controls.push(f.control.iter().cloned().collect());
         out.push(f);
