@@ -222,7 +222,32 @@ impl Graph<'_> {
                             .map(|f| f.instance)
                             .chain(self.alarms.iter().map(|a| a.instance))
                             .any(|i| m.receives(&i.address, None))
+                        || self.uses_outputs_of(m)
                 }))
+    }
+
+    /// Whether the chain reads an output of the module (a metric name, a topic).
+    fn uses_outputs_of(&self, module: &NotDownloaded) -> bool {
+        let prefix = format!("{}.", module.instance.address);
+        let from_module =
+            |identity: Option<&String>| identity.is_some_and(|i| i.starts_with(&prefix));
+        let metric = |m: &Metric| {
+            [&m.name, &m.namespace]
+                .iter()
+                .any(|part| from_module(part.as_ref().err().and_then(|u| u.identity.as_ref())))
+        };
+        self.filters
+            .iter()
+            .filter_map(|f| f.metric.as_ref())
+            .any(metric)
+            || self.alarms.iter().any(|a| {
+                a.metrics.iter().any(|w| metric(&w.metric))
+                    || a.action_identities.iter().any(|i| from_module(i.as_ref()))
+            })
+            || self
+                .subscriptions
+                .iter()
+                .any(|s| from_module(s.topic_identity.as_ref()))
     }
 
     /// The module not downloaded that a resource is handed to, if one is.
