@@ -72,16 +72,25 @@ fn metric(
     }
 }
 
+/// What makes a value not known before apply equal to another after apply.
+fn identity(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::Unknown(u) => u.identity(),
+        Value::Reference(r) => Some(r.to_string()),
+        _ => None,
+    }
+}
+
 /// Why a value is not a known string, and what is known of it.
 fn unresolved(value: Option<&Value>, what: &str) -> Unresolved {
-    let (identity, partial) = match value {
-        Some(Value::Unknown(u)) => (u.identity(), u.partial.clone()),
-        Some(Value::Reference(r)) => (Some(r.to_string()), r.partial.clone()),
-        _ => (None, None),
+    let partial = match value {
+        Some(Value::Unknown(u)) => u.partial.clone(),
+        Some(Value::Reference(r)) => r.partial.clone(),
+        _ => None,
     };
     Unresolved {
         reason: reason(value, what),
-        identity,
+        identity: identity(value),
         partial,
     }
 }
@@ -259,6 +268,7 @@ pub fn build(instances: &[Instance]) -> Graph<'_> {
                     Some(v) => topic(v, &graph.topics),
                     None => Target::Missing,
                 },
+                topic_identity: identity(instance.get("topic_arn")),
             }),
             _ => {}
         }
@@ -296,12 +306,14 @@ fn alarm<'a>(instance: &'a Instance, topics: &[Topic], instances: &[Instance]) -
     }
     let raw_actions = instance.get("alarm_actions");
     let mut actions = Vec::new();
+    let mut action_identities = Vec::new();
     let mut actions_unknown = None;
     match raw_actions {
         Some(Value::List(items)) => {
             for item in items {
                 if may_be_sns(item) {
                     actions.push(Action::Topic(topic(item, topics)));
+                    action_identities.push(identity(Some(item)));
                 } else {
                     let named = item
                         .as_str()
@@ -313,6 +325,7 @@ fn alarm<'a>(instance: &'a Instance, topics: &[Topic], instances: &[Instance]) -
                         })
                         .unwrap_or_default();
                     actions.push(Action::NotSns(named));
+                    action_identities.push(None);
                 }
             }
         }
@@ -334,6 +347,7 @@ fn alarm<'a>(instance: &'a Instance, topics: &[Topic], instances: &[Instance]) -
         actions_enabled: boolean(instance.get("actions_enabled")),
         actions,
         actions_unknown,
+        action_identities,
     }
 }
 

@@ -120,6 +120,9 @@ pub struct Alarm<'a> {
     pub no_actions: bool,
     /// `alarm_actions` itself is unknown (a variable with no value).
     pub actions_unknown: Option<String>,
+    /// The identity of each action that is not known before apply (by index in `actions`):
+    /// a subscription whose `topic_arn` has the same one subscribes that topic.
+    pub action_identities: Vec<Option<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -150,6 +153,8 @@ pub struct Topic<'a> {
 pub struct Subscription<'a> {
     pub instance: &'a Instance,
     pub topic: Target,
+    /// The identity of `topic_arn` when it is not known before apply.
+    pub topic_identity: Option<String>,
 }
 
 /// A registry or git module call whose module is not downloaded: whatever it creates is
@@ -199,6 +204,54 @@ impl Graph<'_> {
     /// may hold them.
     pub fn is_empty(&self) -> bool {
         self.trails.is_empty() && self.filters.is_empty() && self.not_downloaded.is_empty()
+    }
+
+    /// Whether a module that is not downloaded may add monitoring to this configuration:
+    /// there is no trail here (it may hold the whole chain), or a log group, topic, filter
+    /// or alarm is handed to it. A module handed none of them (a VPC) adds none.
+    pub fn modules_may_monitor(&self) -> bool {
+        !self.not_downloaded.is_empty()
+            && (self.trails.is_empty()
+                || self.not_downloaded.iter().any(|m| {
+                    self.log_groups
+                        .iter()
+                        .any(|g| m.receives(&g.instance.address, g.name.as_deref()))
+                        || self
+                            .topics
+                            .iter()
+                            .any(|t| m.receives(&t.instance.address, t.name.as_deref()))
+                        || self
+                            .filters
+                            .iter()
+                            .map(|f| f.instance)
+                            .chain(self.alarms.iter().map(|a| a.instance))
+                            .any(|i| m.receives(&i.address, None))
+                        || self.uses_outputs_of(m)
+                }))
+    }
+
+    /// Whether the chain reads an output of the module (a metric name, a topic).
+    fn uses_outputs_of(&self, module: &NotDownloaded) -> bool {
+        let prefix = format!("{}.", module.instance.address);
+        let from_module =
+            |identity: Option<&String>| identity.is_some_and(|i| i.starts_with(&prefix));
+        let metric = |m: &Metric| {
+            [&m.name, &m.namespace]
+                .iter()
+                .any(|part| from_module(part.as_ref().err().and_then(|u| u.identity.as_ref())))
+        };
+        self.filters
+            .iter()
+            .filter_map(|f| f.metric.as_ref())
+            .any(metric)
+            || self.alarms.iter().any(|a| {
+                a.metrics.iter().any(|w| metric(&w.metric))
+                    || a.action_identities.iter().any(|i| from_module(i.as_ref()))
+            })
+            || self
+                .subscriptions
+                .iter()
+                .any(|s| from_module(s.topic_identity.as_ref()))
     }
 
     /// The module not downloaded that a resource is handed to, if one is.

@@ -800,7 +800,14 @@ impl<'a> Evaluator<'a> {
             let kids = self.children(inst, call_idx);
             let kids = match kids.as_ref() {
                 Ok(k) => k,
-                Err(reason) => return Value::unknown(reason.clone()),
+                // Its outputs are inputs of their own: `module.m.x` is one value.
+                Err(reason) => {
+                    return Value::Unknown(Unknown {
+                        reason: reason.clone(),
+                        origin: Some(format!("{}module.{}", mi.prefix, call.name)),
+                        ..Unknown::default()
+                    });
+                }
             };
             let object = |child: usize| {
                 let m = self.inst(child).module.clone();
@@ -1514,7 +1521,14 @@ impl<'a> Evaluator<'a> {
                             Some((_, child)) => self.output(*child, out, span)?,
                             None => Value::Null,
                         },
-                        Err(reason) => Value::unknown(reason.clone()),
+                        Err(reason) => Value::Unknown(Unknown {
+                            reason: reason.clone(),
+                            origin: Some(format!(
+                                "{}module.{call}.{out}",
+                                self.inst(sc.inst).prefix
+                            )),
+                            ..Unknown::default()
+                        }),
                     };
                     return self.steps(v, &steps[2..], span, sc);
                 }

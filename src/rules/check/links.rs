@@ -230,10 +230,7 @@ fn notify(alarm: &Alarm, graph: &Graph, ctx: &mut Context, subscribed: &[String]
             "",
             "unverifiable",
             Level::Note,
-            format!(
-                "the actions of alarm `{}` are not known before apply: {reason}",
-                instance.address
-            ),
+            format!("`alarm_actions` is not known before apply: {reason}"),
             Some(instance),
         );
         note.location = ctx.attribute(instance, "alarm_actions");
@@ -254,7 +251,19 @@ fn notify(alarm: &Alarm, graph: &Graph, ctx: &mut Context, subscribed: &[String]
     }
     let mut unverifiable = None;
     let mut topic_problem = None;
-    for action in &alarm.actions {
+    for (i, action) in alarm.actions.iter().enumerate() {
+        // The same unknown topic a subscription subscribes (the same variable or
+        // expression): subscribed, whatever its ARN turns out to be.
+        let identity = alarm.action_identities.get(i).cloned().flatten();
+        if matches!(action, Action::Topic(Target::Unknown(_)))
+            && identity.is_some()
+            && graph
+                .subscriptions
+                .iter()
+                .any(|s| s.topic_identity == identity)
+        {
+            return Notify::Ok;
+        }
         match action {
             Action::Topic(Target::Resolved(t)) => {
                 let topic = &graph.topics[*t];
@@ -281,14 +290,12 @@ fn notify(alarm: &Alarm, graph: &Graph, ctx: &mut Context, subscribed: &[String]
             Action::Topic(Target::External(arn)) if subscribed.contains(arn) => return Notify::Ok,
             Action::Topic(Target::External(arn)) => {
                 unverifiable = Some(format!(
-                    "alarm `{}` notifies `{arn}`, a topic outside this configuration whose subscribers cannot be checked",
-                    instance.address
+                    "the alarm notifies `{arn}`, a topic outside this configuration whose subscribers cannot be checked"
                 ));
             }
             Action::Topic(Target::Unknown(reason)) => {
                 unverifiable = Some(format!(
-                    "alarm `{}` notifies a topic that is not known before apply: {reason}",
-                    instance.address
+                    "the alarm notifies a topic that is not known before apply: {reason}"
                 ));
             }
             Action::Topic(Target::Missing) | Action::NotSns(_) => {}

@@ -141,7 +141,7 @@ pub fn check(
     let mut statuses = coverage::check(graph, &mut ctx, &all, &links, options, &cache.coverage);
     not_downloaded(graph, &mut ctx);
     let mut findings = ctx.into_findings();
-    if !graph.not_downloaded.is_empty() {
+    if graph.modules_may_monitor() {
         may_be_in_modules(&mut findings, &mut statuses);
     }
     // The same link can be reached through several controls: report it once.
@@ -163,21 +163,35 @@ pub fn check(
     }
 }
 
-/// The same unknown at the same place, met through several controls, is one note that names
-/// them; it is chain-wide (rule `unverifiable`, no control), so `--rule` keeps it for each.
+/// Notes with the same cause (the same message: the unknown value and why) are one note:
+/// it keeps the first place, lists the other places as related locations and names every
+/// control it leaves unverifiable; a note about several controls is chain-wide (rule
+/// `unverifiable`, no control), so `--rule` keeps it for each.
 fn one_note_per_cause(findings: Vec<Finding>) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
     let mut controls: Vec<Vec<String>> = Vec::new();
     let mut seen = std::collections::HashMap::new();
     for f in findings {
         if f.defect == "unverifiable" {
-            let key = (f.resource.clone(), f.location.clone(), f.message.clone());
-            if let Some(&i) = seen.get(&key) {
+            if let Some(&i) = seen.get(&f.message) {
                 let list: &mut Vec<String> = &mut controls[i];
-                list.extend(f.control);
+                list.extend(f.control.filter(|c| !list.contains(c)));
+                let kept: &mut Finding = &mut out[i];
+                if let Some(location) = f.location.filter(|l| {
+                    kept.location.as_ref() != Some(l)
+                        && !kept.related.iter().any(|r| r.location == *l)
+                }) {
+                    kept.related.push(super::Related {
+                        location,
+                        message: format!(
+                            "the same for `{}`",
+                            f.resource.as_deref().unwrap_or("this resource")
+                        ),
+                    });
+                }
                 continue;
             }
-            seen.insert(key, out.len());
+            seen.insert(f.message.clone(), out.len());
         }
         controls.push(f.control.iter().cloned().collect());
         out.push(f);
@@ -207,7 +221,7 @@ fn not_downloaded(graph: &Graph, ctx: &mut Context) {
             "module-not-downloaded",
             Level::Note,
             format!(
-                "module `{}` comes from `{}`, which is not downloaded: the monitoring it may create is not checked, and nothing it may add is reported missing",
+                "module `{}` comes from `{}`, which is not downloaded: what it creates is not checked",
                 instance.address,
                 module.source()
             ),
