@@ -79,9 +79,7 @@ fn plans(c: &mut Criterion) {
     let load = LoadOptions::default();
     let options = CheckOptions {
         selected: controls.iter().map(|c| c.id.clone()).collect(),
-        require: false,
-        cloudtrail_log_groups: vec![],
-        subscribed_topics: vec![],
+        ..CheckOptions::default()
     };
     let mut group = c.benchmark_group("plan");
     group.sample_size(10);
