@@ -259,7 +259,11 @@ fn walk(root: &Path, d: &mut Discovery) {
                 d.skipped.push(if e.loop_ancestor().is_some() {
                     Skipped::quiet(&path, "symbolic link loop")
                 } else {
-                    Skipped::reported(&path, format!("cannot be read: {e}"))
+                    // The I/O error alone: the path is already named.
+                    let why = e
+                        .io_error()
+                        .map_or_else(|| e.to_string(), ToString::to_string);
+                    Skipped::reported(&path, format!("cannot be read: {why}"))
                 });
                 continue;
             }
