@@ -1392,6 +1392,9 @@ fn skipped_files_are_findings() {
     fs::write(dir.path().join(odd), "locals {}\n").expect("non-UTF-8 name");
     write(dir.path(), ".hidden.tf", "locals {}\n");
     symlink("/dev/zero", dir.path().join("zero.tf")).expect("symlink");
+    // A dangling link named like Terraform is reported; one named otherwise is not.
+    symlink("nowhere", dir.path().join("dangling.tf")).expect("symlink");
+    symlink("nowhere", dir.path().join("README")).expect("symlink");
     // A path longer than PATH_MAX (4,096 bytes): no single call may name it, so a shell
     // builds it one relative `cd` at a time.
     let long = "d".repeat(200);
@@ -1412,6 +1415,8 @@ fn skipped_files_are_findings() {
     assert_skipped(&c, ".hidden.tf", "hidden file");
     assert_skipped(&c, "zero.tf", "outside");
     assert_skipped(&c, &long, "File name too long");
+    assert_skipped(&c, "dangling.tf", "No such file");
+    assert_not_mentioned(&c, "README");
     // The warnings count for --fail-on: a tree whose only problem is a skipped file fails.
     let alone = tempfile::tempdir().expect("temp dir");
     write(alone.path(), ".hidden.tf", "locals {}\n");
