@@ -1542,6 +1542,18 @@ fn module_directories_outside_the_repository_are_refused() {
         "{}",
         inspect.stdout
     );
+    // The manifest itself as a link to a file outside: refused, named, never printed.
+    write(outside.path(), "environ", "SECRET=outside-secret-value\n");
+    fs::remove_file(dir.path().join(".terraform/modules/modules.json")).expect("rm");
+    symlink(
+        outside.path().join("environ"),
+        dir.path().join(".terraform/modules/modules.json"),
+    )
+    .expect("symlink");
+    let c = check_hostile(dir.path(), &[]);
+    assert_skipped(&c, "modules.json", "outside the repository");
+    let printed = format!("{}{}", c.human.stdout, c.json.stdout);
+    assert!(!printed.contains("outside-secret-value"), "{printed}");
 }
 
 // ---- terminal injection ------------------------------------------------------------------
