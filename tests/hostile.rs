@@ -1393,32 +1393,31 @@ fn skipped_files_are_findings() {
     fs::write(dir.path().join(odd), "locals {}\n").expect("non-UTF-8 name");
     write(dir.path(), ".hidden.tf", "locals {}\n");
     symlink("/dev/zero", dir.path().join("zero.tf")).expect("symlink");
-    // A path longer than PATH_MAX (4,096 bytes): built one directory at a time below a
-    // directory renamed into place, since no single call may name it.
+    // A dangling link named like Terraform is reported; one named otherwise is not.
+    symlink("nowhere", dir.path().join("dangling.tf")).expect("symlink");
+    symlink("nowhere", dir.path().join("README")).expect("symlink");
+    // A path longer than PATH_MAX (4,096 bytes): no single call may name it, so a shell
+    // builds it one relative `cd` at a time.
     let long = "d".repeat(200);
-    let mut deep = dir.path().join("deep");
-    fs::create_dir(&deep).expect("mkdir");
-    let mut depth = 0;
-    while deep.as_os_str().len() < 4_300 {
-        deep.push(&long);
-        if fs::create_dir(&deep).is_err() {
-            break;
-        }
-        depth += 1;
-    }
-    if fs::write(deep.join("main.tf"), "locals {}\n").is_err() {
-        eprintln!(
-            "could not build a path of {} bytes (depth {depth})",
-            deep.as_os_str().len()
-        );
-    }
+    let script = format!(
+        "for i in $(seq 25); do mkdir {long} && cd -P {long} || exit 1; done; echo 'locals {{}}' > main.tf"
+    );
+    let built = Command::new("sh")
+        .args(["-c", &script])
+        .current_dir(dir.path())
+        .status()
+        .expect("sh runs");
+    assert!(
+        built.success(),
+        "could not build a path longer than PATH_MAX"
+    );
     let c = check_hostile(dir.path(), &[]);
     assert_skipped(&c, "caf", "not valid UTF-8");
     assert_skipped(&c, ".hidden.tf", "hidden file");
     assert_skipped(&c, "zero.tf", "outside");
-    if deep.as_os_str().len() > 4_096 && deep.join("main.tf").exists() {
-        assert_skipped(&c, "deep", "too long");
-    }
+    assert_skipped(&c, &long, "File name too long");
+    assert_skipped(&c, "dangling.tf", "No such file");
+    assert_not_mentioned(&c, "README");
     // The warnings count for --fail-on: a tree whose only problem is a skipped file fails.
     let alone = tempfile::tempdir().expect("temp dir");
     write(alone.path(), ".hidden.tf", "locals {}\n");
@@ -1544,6 +1543,18 @@ fn module_directories_outside_the_repository_are_refused() {
         "{}",
         inspect.stdout
     );
+    // The manifest itself as a link to a file outside: refused, named, never printed.
+    write(outside.path(), "environ", "SECRET=outside-secret-value\n");
+    fs::remove_file(dir.path().join(".terraform/modules/modules.json")).expect("rm");
+    symlink(
+        outside.path().join("environ"),
+        dir.path().join(".terraform/modules/modules.json"),
+    )
+    .expect("symlink");
+    let c = check_hostile(dir.path(), &[]);
+    assert_skipped(&c, "modules.json", "outside the repository");
+    let printed = format!("{}{}", c.human.stdout, c.json.stdout);
+    assert!(!printed.contains("outside-secret-value"), "{printed}");
 }
 
 // ---- terminal injection ------------------------------------------------------------------

@@ -253,13 +253,23 @@ fn walk(root: &Path, d: &mut Discovery) {
                 let path = e
                     .path()
                     .map_or_else(|| root.to_path_buf(), Path::to_path_buf);
-                // A loop leads back into what is walked anyway; anything else (a directory
-                // without permission, a path longer than the system allows, a dangling
-                // link) may hide Terraform files.
+                // A loop leads back into what is walked anyway, and a dangling link matters
+                // only when it is named like a Terraform file; anything else (a directory
+                // without permission, a path longer than the system allows) may hide some.
+                let dangling = e
+                    .io_error()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound);
+                let terraform = path.file_name().and_then(classify_name).is_some();
+                // The I/O error alone: the path is already named.
+                let why = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), ToString::to_string);
                 d.skipped.push(if e.loop_ancestor().is_some() {
                     Skipped::quiet(&path, "symbolic link loop")
+                } else if dangling && !terraform {
+                    Skipped::quiet(&path, format!("cannot be read: {why}"))
                 } else {
-                    Skipped::reported(&path, format!("cannot be read: {e}"))
+                    Skipped::reported(&path, format!("cannot be read: {why}"))
                 });
                 continue;
             }

@@ -504,7 +504,8 @@ fn likely_local_sources(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-fn modules_json(root: &Path) -> HashMap<String, PathBuf> {
+/// The registry modules `terraform init` downloaded for the root module in `root`.
+fn modules_json(shared: &Shared, root: &Path) -> HashMap<String, PathBuf> {
     #[derive(serde::Deserialize)]
     struct Manifest {
         #[serde(rename = "Modules", default)]
@@ -518,23 +519,31 @@ fn modules_json(root: &Path) -> HashMap<String, PathBuf> {
         dir: String,
     }
     let path = root.join(".terraform").join("modules").join("modules.json");
-    // A committed manifest may be a link to anything; only one inside the repository is read
-    // (the directories it names are checked where they are loaded).
-    let inside = discover::read::repository_root(root)
-        .is_some_and(|repository| discover::read::within(&path, &[repository]));
-    let Ok(text) = inside.then(|| read_text(&path, Origin::Tree)).transpose() else {
+    if std::fs::symlink_metadata(&path).is_err() {
         return HashMap::new();
+    }
+    // A committed manifest may be a link to anything, or anything at all: it is read only
+    // inside the repository, and one that cannot be used is reported (the directories it
+    // names are checked where they are loaded).
+    let text = if discover::read::within(&path, &repositories(shared)) {
+        read_text(&path, Origin::Tree)
+    } else {
+        Err("outside the repository: trailwatch reads only inside it".to_string())
     };
-    let Some(text) = text else {
-        return HashMap::new();
-    };
-    match serde_json::from_str::<Manifest>(&text) {
+    let manifest = text.and_then(|text| {
+        serde_json::from_str::<Manifest>(&text)
+            .map_err(|e| format!("not a Terraform module manifest: {e}"))
+    });
+    match manifest {
         Ok(m) => m
             .modules
             .into_iter()
             .map(|e| (e.key, PathBuf::from(e.dir)))
             .collect(),
-        Err(_) => HashMap::new(),
+        Err(why) => {
+            skip(shared, Skipped::reported(&path, why));
+            HashMap::new()
+        }
     }
 }
 
@@ -714,8 +723,8 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) 
             .workspace
             .clone()
             .unwrap_or_else(|| selected_workspace(&dir));
-        let ev =
-            Evaluator::new(&shared, module, vars, modules_json(&dir)).with_workspace(workspace);
+        let ev = Evaluator::new(&shared, module, vars, modules_json(&shared, &dir))
+            .with_workspace(workspace);
         let (mut inst, diags) = ev.run();
         inst.retain(|i| keep(&i.rtype));
         (root_name(&dir), inst, diags)

@@ -68,7 +68,7 @@ pub fn load_plan(plan: &Path, config: Option<&Path>, options: &LoadOptions) -> L
         ));
         return loaded;
     }
-    let doc: PlanDoc = match serde_json::from_str(&text) {
+    let mut doc: PlanDoc = match serde_json::from_str(&text) {
         Ok(j) => j,
         Err(e) => {
             let loc = Location {
@@ -99,7 +99,7 @@ pub fn load_plan(plan: &Path, config: Option<&Path>, options: &LoadOptions) -> L
         return loaded;
     }
     let mut problems = Problems::default();
-    let resources = planned_resources(&doc, &mut problems);
+    let resources = planned_resources(doc.planned_values.take(), &mut problems);
     let unknown = after_unknown(&doc);
     let mut refs = BTreeMap::new();
     if let Some(root) = doc
@@ -113,22 +113,22 @@ pub fn load_plan(plan: &Path, config: Option<&Path>, options: &LoadOptions) -> L
     // the instances the configuration does not locate.
     let unlocated: HashSet<String> = resources
         .iter()
-        .filter(|r| !from_config.contains_key(r.address))
-        .map(|r| J::String(r.address.to_string()).to_string())
+        .filter(|r| !from_config.contains_key(&r.address))
+        .map(|r| J::String(r.address.clone()).to_string())
         .collect();
     let first_at = first_occurrences(&text, &unlocated);
 
     let mut instances = Vec::with_capacity(resources.len());
     for r in resources {
-        let address = r.address;
-        let module = module_of(address, r.data, r.rtype);
+        let address = r.address.as_str();
+        let module = module_of(address, r.data, &r.rtype);
         let config_address = strip_key(address);
         let conf_refs = refs.get(&strip_module_keys(&config_address));
         let mut attributes: BTreeMap<String, Value> = r
             .values
             .map(|o| {
-                o.iter()
-                    .map(|(k, v)| (k.clone(), Value::from_json(v)))
+                o.into_iter()
+                    .map(|(k, v)| (k, Value::from_json(&v)))
                     .collect()
             })
             .unwrap_or_default();
@@ -153,8 +153,8 @@ pub fn load_plan(plan: &Path, config: Option<&Path>, options: &LoadOptions) -> L
             address: address.to_string(),
             module,
             data: r.data,
-            rtype: r.rtype.to_string(),
-            name: r.name.to_string(),
+            rtype: r.rtype,
+            name: r.name,
             key: r.key,
             attributes,
             attribute_spans,
@@ -236,146 +236,157 @@ fn json_kind(v: &J) -> &'static str {
     }
 }
 
-/// The value at `key` of `parent`, which must be of the kind `want` accepts when present.
-fn field<'a, T>(
-    parent: &'a J,
+/// Takes `key` out of the object `m` (at JSON path `path`) when present; a value of another
+/// kind than `want` is reported and gives `None`.
+fn take<T>(
+    m: &mut serde_json::Map<String, J>,
     path: &str,
     key: &str,
     want: &str,
-    read: fn(&'a J) -> Option<T>,
+    convert: fn(J) -> Result<T, J>,
     problems: &mut Problems,
 ) -> Option<T> {
-    let v = parent.get(key)?;
-    let got = read(v);
-    if got.is_none() {
-        problems.add(
-            &[path, key].join(if path.is_empty() { "" } else { "." }),
-            format_args!("is {}, expected {want}", json_kind(v)),
-        );
+    match convert(m.remove(key)?) {
+        Ok(v) => Some(v),
+        Err(other) => {
+            problems.add(
+                &format!("{path}.{key}"),
+                format_args!("is {}, expected {want}", json_kind(&other)),
+            );
+            None
+        }
     }
-    got
+}
+
+fn array(v: J) -> Result<Vec<J>, J> {
+    match v {
+        J::Array(a) => Ok(a),
+        other => Err(other),
+    }
+}
+
+fn object(v: J) -> Result<serde_json::Map<String, J>, J> {
+    match v {
+        J::Object(o) => Ok(o),
+        other => Err(other),
+    }
+}
+
+fn string(v: J) -> Result<String, J> {
+    match v {
+        J::String(s) => Ok(s),
+        other => Err(other),
+    }
+}
+
+/// An object, or the problem of a value that is not one.
+fn expect_object(
+    v: J,
+    path: &str,
+    what: &str,
+    problems: &mut Problems,
+) -> Option<serde_json::Map<String, J>> {
+    object(v)
+        .map_err(|other| {
+            problems.add(
+                path,
+                format_args!("is {}, expected {what}", json_kind(&other)),
+            );
+        })
+        .ok()
 }
 
 /// One resource instance of `planned_values`, checked.
-struct PlannedResource<'a> {
-    address: &'a str,
+struct PlannedResource {
+    address: String,
     data: bool,
-    rtype: &'a str,
-    name: &'a str,
+    rtype: String,
+    name: String,
     key: Option<InstanceKey>,
-    values: Option<&'a serde_json::Map<String, J>>,
+    values: Option<serde_json::Map<String, J>>,
 }
 
 /// The resources of `planned_values`, every module walked (iteratively: a plan nested
-/// deeply cannot exhaust the stack). A resource that is not well formed is reported with
-/// its JSON path and left out; so is a second resource with an address already seen.
-fn planned_resources<'a>(doc: &'a PlanDoc, problems: &mut Problems) -> Vec<PlannedResource<'a>> {
+/// deeply cannot exhaust the stack), taken out of the document so that each resource's JSON
+/// is freed once it is converted. A resource that is not well formed is reported with its
+/// JSON path and left out; so is a second resource with an address already seen.
+fn planned_resources(planned: Option<J>, problems: &mut Problems) -> Vec<PlannedResource> {
     let mut out = Vec::new();
-    let Some(planned) = &doc.planned_values else {
+    let Some(planned) = planned else {
         problems.add(
             "planned_values",
             "is missing: write the plan with `terraform show -json PLANFILE`",
         );
         return out;
     };
-    if !planned.is_object() {
-        problems.add(
-            "planned_values",
-            format_args!("is {}, expected an object", json_kind(planned)),
-        );
+    let Some(mut planned) = expect_object(planned, "planned_values", "an object", problems) else {
         return out;
-    }
-    let Some(root) = planned.get("root_module") else {
+    };
+    let Some(root) = planned.remove("root_module") else {
         problems.add("planned_values.root_module", "is missing");
         return out;
     };
-    let mut seen: HashMap<&str, String> = HashMap::new();
+    let mut seen: HashMap<String, String> = HashMap::new();
     let mut modules = vec![(root, "planned_values.root_module".to_string())];
     while let Some((module, path)) = modules.pop() {
-        if !module.is_object() {
-            problems.add(
-                &path,
-                format_args!("is {}, expected a module object", json_kind(module)),
-            );
+        let Some(mut module) = expect_object(module, &path, "a module object", problems) else {
             continue;
-        }
-        let resources = field(
-            module,
-            &path,
-            "resources",
-            "an array",
-            J::as_array,
-            problems,
-        );
+        };
+        let resources = take(&mut module, &path, "resources", "an array", array, problems);
         for (i, r) in resources.into_iter().flatten().enumerate() {
             let at = format!("{path}.resources[{i}]");
-            if let Some(r) = planned_resource(r, &at, problems) {
-                match seen.entry(r.address) {
-                    std::collections::hash_map::Entry::Occupied(first) => problems.add(
-                        &format!("{at}.address"),
-                        format_args!("repeats {:?}, already at `{}`", r.address, first.get()),
-                    ),
-                    std::collections::hash_map::Entry::Vacant(slot) => {
-                        slot.insert(at);
-                        out.push(r);
-                    }
+            let Some(r) = planned_resource(r, &at, problems) else {
+                continue;
+            };
+            match seen.entry(r.address.clone()) {
+                std::collections::hash_map::Entry::Occupied(first) => problems.add(
+                    &format!("{at}.address"),
+                    format_args!("repeats {:?}, already at `{}`", r.address, first.get()),
+                ),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(at);
+                    out.push(r);
                 }
             }
         }
-        let children = field(
-            module,
+        let children = take(
+            &mut module,
             &path,
             "child_modules",
             "an array",
-            J::as_array,
+            array,
             problems,
         );
         // Pushed in reverse so modules are visited in the plan's order.
-        for (i, child) in children
-            .map_or(&[][..], Vec::as_slice)
-            .iter()
-            .enumerate()
-            .rev()
-        {
+        for (i, child) in children.unwrap_or_default().into_iter().enumerate().rev() {
             modules.push((child, format!("{path}.child_modules[{i}]")));
         }
     }
     out
 }
 
-fn planned_resource<'a>(
-    r: &'a J,
-    path: &str,
-    problems: &mut Problems,
-) -> Option<PlannedResource<'a>> {
-    if !r.is_object() {
-        problems.add(
-            path,
-            format_args!("is {}, expected a resource object", json_kind(r)),
-        );
-        return None;
-    }
+fn planned_resource(r: J, path: &str, problems: &mut Problems) -> Option<PlannedResource> {
+    let mut r = expect_object(r, path, "a resource object", problems)?;
     let mut required = |key: &str| {
-        let v = field(r, path, key, "a string", J::as_str, problems);
-        if r.get(key).is_none() {
+        let present = r.contains_key(key);
+        let v = take(&mut r, path, key, "a string", string, problems);
+        if !present {
             problems.add(&format!("{path}.{key}"), "is missing");
         }
         v
     };
     let (address, rtype, name) = (required("address"), required("type"), required("name"));
-    let mode = field(r, path, "mode", "a string", J::as_str, problems);
-    let values = match r.get("values") {
+    let mode = take(&mut r, path, "mode", "a string", string, problems);
+    let values = match r.remove("values") {
         None => None,
-        Some(_) => Some(field(
-            r,
-            path,
-            "values",
+        Some(v) => Some(expect_object(
+            v,
+            &format!("{path}.values"),
             "an object",
-            J::as_object,
             problems,
         )?),
     };
-    let key = match r.get("index") {
+    let key = match r.remove("index") {
         None | Some(J::Null) => None,
         Some(J::Number(n)) => match n.as_i64() {
             Some(n) => Some(InstanceKey::Int(n)),
@@ -384,18 +395,18 @@ fn planned_resource<'a>(
                 return None;
             }
         },
-        Some(J::String(s)) => Some(InstanceKey::Str(s.clone())),
+        Some(J::String(s)) => Some(InstanceKey::Str(s)),
         Some(other) => {
             problems.add(
                 &format!("{path}.index"),
-                format_args!("is {}, expected a number or a string", json_kind(other)),
+                format_args!("is {}, expected a number or a string", json_kind(&other)),
             );
             return None;
         }
     };
     Some(PlannedResource {
         address: address?,
-        data: mode == Some("data"),
+        data: mode.as_deref() == Some("data"),
         rtype: rtype?,
         name: name?,
         key,
