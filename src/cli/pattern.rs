@@ -114,7 +114,7 @@ fn emit(text: &str) -> Option<u8> {
         Ok(()) => None,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => None,
         Err(e) => {
-            eprintln!("error: cannot write the output: {e}");
+            eprintln!("error: cannot write to standard output: {e}");
             Some(2)
         }
     }
@@ -295,7 +295,7 @@ fn test(text: &str, files: &[PathBuf], raw_text: bool, format: Format) -> u8 {
         // A reader that went away (`| head`) wants no more; that is not an error.
         Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
         Some(e) => {
-            eprintln!("error: cannot write the results: {e}");
+            eprintln!("error: cannot write to standard output: {e}");
             2
         }
     }
