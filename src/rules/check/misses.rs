@@ -388,6 +388,18 @@ pub(super) fn narrowing_clause(
     })
 }
 
+/// A remedy that works for a value unknown for `reason`: `--var` supplies a variable, but
+/// not an attribute the provider computes at apply (only a plan has that).
+pub(super) fn unknown_remedy(reason: &str) -> &'static str {
+    if reason.contains("after apply") {
+        "the AWS provider computes this value at apply, so `--var` cannot supply it: check a plan JSON (`terraform show -json plan.out > plan.json`, then `--plan plan.json`)"
+    } else if reason.contains("variable") {
+        "give the variable a value (`--var NAME=VALUE`, `--var-file`), or check a plan JSON (`--plan`)"
+    } else {
+        "check a plan JSON (`terraform show -json plan.out > plan.json`, then `--plan plan.json`), where every value is known"
+    }
+}
+
 /// Replaces the whole `pattern` attribute with `pattern`: a heredoc in HCL (quotes need no
 /// escaping), a JSON string in `.tf.json`. Only for a filter of the root module without
 /// `count`/`for_each`, whose expression no other instance shares.
@@ -435,10 +447,7 @@ pub(super) fn unknown_pattern(ctx: &Context, filter: &Filter, control: Option<&s
     );
     f.control = control.map(str::to_string);
     f.location = ctx.attribute(filter.instance, "pattern");
-    f.help = Some(
-        "give the pattern's value (`--var`, `--var-file`), or check a plan JSON (`--plan`)"
-            .to_string(),
-    );
+    f.help = Some(unknown_remedy(reason).to_string());
     f
 }
 
@@ -465,5 +474,14 @@ mod tests {
             &text[clause.range()],
             r#"$.requestParameters.name = "cloudtrail""#
         );
+    }
+
+    #[test]
+    fn an_unknown_value_gets_a_remedy_that_works() {
+        let computed = unknown_remedy("aws_cloudwatch_log_group.x.arn is known only after apply");
+        assert!(computed.contains("cannot supply") && computed.contains("--plan"));
+        let variable = unknown_remedy("variable \"unset\" has no value: pass --var unset=...");
+        assert!(variable.contains("--var NAME=VALUE"));
+        assert!(!unknown_remedy("module \"m\" is not downloaded").contains("--var"));
     }
 }
