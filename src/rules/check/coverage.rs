@@ -6,30 +6,32 @@ use std::sync::{Arc, Mutex};
 
 use super::CheckOptions;
 use super::context::{Context, finding};
+use super::intent::{carried, custom_monitoring, marks, name_hints};
 use super::links::{FilterLink, State};
+use super::misses::{covered_elsewhere, misses_events, newer_events, pattern_fix, unknown_pattern};
 use crate::model::{Filter, Graph, Target};
-use crate::pattern::ast::{Expr, Op, Pattern, Test, Value as PValue};
-use crate::pattern::{Analysis, LogEvent, Severity, analyze};
-use crate::report::{ControlStatus, distance};
-use crate::rules::{Control, Finding, Fix, Level, Related};
+use crate::pattern::ast::Pattern;
+use crate::pattern::{Analysis, LogEvent, analyze};
+use crate::report::ControlStatus;
+use crate::rules::{Control, Finding, Level, Related};
 use crate::terraform::value::Str;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum OnTrail {
+pub(super) enum OnTrail {
     Yes,
     No,
     Maybe,
 }
 
-struct Parsed {
-    text: Str,
-    analysis: Arc<Analysis>,
+pub(super) struct Parsed {
+    pub(super) text: Str,
+    pub(super) analysis: Arc<Analysis>,
 }
 
 /// Why PutMetricFilter would refuse this pattern, if it would: a syntax error, or a
 /// documented limit (length, regex count, wildcard selectors, unquoted characters). A
 /// refused filter is never created, so `terraform apply` fails and it catches nothing.
-fn rejection(analysis: &Analysis) -> Option<&crate::pattern::PatternDiagnostic> {
+pub(super) fn rejection(analysis: &Analysis) -> Option<&crate::pattern::PatternDiagnostic> {
     analysis.refusal()
 }
 
@@ -42,14 +44,15 @@ struct Memo {
 
 /// Computed once per run and shared by every root module (and thread).
 pub struct Shared {
-    keywords: Vec<BTreeSet<String>>,
+    /// Per control, what sets it apart from every other control (see `marks`).
+    marks: Vec<Vec<String>>,
     memo: Mutex<HashMap<String, Arc<Memo>>>,
 }
 
 impl Shared {
     pub fn new(controls: &[&Control]) -> Self {
         Shared {
-            keywords: controls.iter().map(|c| keywords(c)).collect(),
+            marks: marks(controls),
             memo: Mutex::new(HashMap::new()),
         }
     }
@@ -80,7 +83,7 @@ impl Shared {
     }
 }
 
-fn events(samples: &[crate::rules::catalog::Sample]) -> Vec<(&str, &LogEvent)> {
+pub(super) fn events(samples: &[crate::rules::catalog::Sample]) -> Vec<(&str, &LogEvent)> {
     samples
         .iter()
         .filter_map(|s| s.event().map(|e| (s.event.as_str(), e)))
@@ -89,11 +92,12 @@ fn events(samples: &[crate::rules::catalog::Sample]) -> Vec<(&str, &LogEvent)> {
 
 /// What the coverage check found for control `c`: the filters meant for it, their
 /// parsed patterns, and the required events each matches.
-struct Found<'a, 'p> {
-    intended: &'a [usize],
-    parsed: &'a [Option<Parsed>],
-    matched: &'a [&'p Vec<BTreeSet<usize>>],
-    c: usize,
+#[derive(Clone, Copy)]
+pub(super) struct Found<'a, 'p> {
+    pub(super) intended: &'a [usize],
+    pub(super) parsed: &'a [Option<Parsed>],
+    pub(super) matched: &'a [&'p Vec<BTreeSet<usize>>],
+    pub(super) c: usize,
 }
 
 /// Indices (into the control's parsed required events) of those on the list of CIS
@@ -107,136 +111,6 @@ fn listed(control: &Control, version: Option<&str>) -> BTreeSet<usize> {
         .filter(|(_, s)| control.requires(s, version))
         .map(|(i, _)| i)
         .collect()
-}
-
-/// A chain that meets an older benchmark's list for `control` but misses `added`, events a
-/// newer version put on it: a warning at the filter that serves the control, naming the
-/// version that added each event, with the newest pattern as the fix.
-fn newer_events(
-    graph: &Graph,
-    ctx: &mut Context,
-    control: &Control,
-    found: &Found,
-    met: &str,
-    added: &[usize],
-) {
-    let Found {
-        intended,
-        parsed,
-        matched,
-        c,
-    } = *found;
-    let samples: Vec<&crate::rules::catalog::Sample> = control
-        .must_match
-        .iter()
-        .filter(|s| s.event().is_some())
-        .collect();
-    let named: Vec<String> = added
-        .iter()
-        .filter_map(|i| samples.get(*i))
-        .map(|s| match &s.since {
-            Some(v) => format!("{} (added in CIS v{v})", s.event),
-            None => s.event.clone(),
-        })
-        .collect();
-    let best = intended
-        .iter()
-        .copied()
-        .max_by_key(|f| (matched[*f][c].len(), std::cmp::Reverse(*f)));
-    let instance = best.map(|f| graph.filters[f].instance);
-    let mut f = finding(
-        &control.id,
-        "pattern-misses-newer-events",
-        Level::Warning,
-        format!(
-            "{} meets the CIS v{met} list for `{}` but does not match {}, so the alarm never fires for {}",
-            instance.map_or("the monitoring".to_string(), |i| format!(
-                "the pattern of filter `{}`",
-                i.address
-            )),
-            control.id,
-            named.join(", "),
-            if named.len() == 1 { "it" } else { "them" }
-        ),
-        instance,
-    );
-    f.control = Some(control.id.clone());
-    f.location = instance.and_then(|i| ctx.attribute(i, "pattern"));
-    f.help = Some(format!(
-        "add the newer events to the pattern (the newest recommended pattern is `{}`), or check against that benchmark with `--profile cis-{}`",
-        control.pattern.trim(),
-        met.strip_suffix(".0").unwrap_or(met)
-    ));
-    if let (Some(b), [_]) = (best, intended)
-        && parsed[b].is_some()
-    {
-        f.fix = pattern_fix(
-            ctx,
-            &graph.filters[b],
-            control.pattern.trim(),
-            &format!("use the recommended {} pattern", control.id),
-        );
-    }
-    ctx.push(f);
-}
-
-/// Words that identify a control in a pattern that does not parse or matches nothing:
-/// its event names and the literal values of its recommended pattern.
-fn keywords(control: &Control) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for sample in &control.must_match {
-        if let Some(json) = sample.event().and_then(|e| e.json.as_ref())
-            && let Some(name) = json.get("eventName").and_then(|v| v.as_str())
-        {
-            out.insert(name.to_string());
-        }
-    }
-    if let Ok(Pattern::Json(json)) = crate::pattern::parse(&control.pattern) {
-        walk(&json.expr, &mut |cmp| {
-            if let Test::Compare {
-                value: PValue::Str { text, .. },
-                ..
-            } = &cmp.test
-            {
-                let word = text.trim_matches('*');
-                if word.len() > 3 && !word.contains(".amazonaws.com") {
-                    out.insert(word.to_string());
-                }
-            }
-        });
-    }
-    out
-}
-
-/// The filter's resource name, `name` and metric name, lower-case with `-` separators
-/// (`iam_policy_changes` → `iam-policy-changes`).
-fn name_hints(filter: &Filter) -> Vec<String> {
-    let normalize = |s: &str| {
-        s.chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect::<String>()
-    };
-    let mut names = vec![normalize(&filter.instance.name)];
-    if let Some(name) = filter.instance.get("name").and_then(|v| v.as_str()) {
-        names.push(normalize(name));
-    }
-    if let Some(Ok(name)) = filter.metric.as_ref().map(|m| &m.name) {
-        names.push(normalize(name));
-    }
-    names
-}
-
-fn walk<'a>(expr: &'a Expr, f: &mut impl FnMut(&'a crate::pattern::ast::Comparison)) {
-    match expr {
-        Expr::And(items, _) | Expr::Or(items, _) => items.iter().for_each(|i| walk(i, f)),
-        Expr::Cmp(cmp) => f(cmp),
-    }
 }
 
 fn on_trail(filter: &Filter, graph: &Graph, declared: &[String]) -> OnTrail {
@@ -343,7 +217,6 @@ pub fn check(
             && t.global_events != Some(false)
             && t.arn_refused.is_none()
     });
-    let keyword_sets = &shared.keywords;
     let required: Vec<Vec<(&str, &LogEvent)>> =
         controls.iter().map(|c| events(&c.must_match)).collect();
     // matched[f][c] = indices of control c's required events that filter f's pattern matches.
@@ -356,8 +229,37 @@ pub fn check(
             _ => &empty,
         })
         .collect();
-    // A filter that matches nothing (quoted, broken) is meant for the control whose
-    // words it mentions most.
+    // The controls each filter is written for: it carries what sets them apart, or its
+    // names say so; whether it matches their events or not.
+    let names_say: Vec<BTreeSet<usize>> = graph
+        .filters
+        .iter()
+        .map(|filter| {
+            let names = name_hints(graph, filter);
+            let said: Vec<usize> = (0..controls.len())
+                .filter(|c| names.iter().any(|n| n.contains(&controls[*c].id)))
+                .collect();
+            // `cloudtrail-config-changes` says that control, not `config-changes` too.
+            said.iter()
+                .copied()
+                .filter(|c| {
+                    !said.iter().any(|d| {
+                        d != c
+                            && controls[*d].id.len() > controls[*c].id.len()
+                            && controls[*d].id.contains(&controls[*c].id)
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let written: Vec<BTreeSet<usize>> = (0..graph.filters.len())
+        .map(|f| {
+            let text = parsed[f].as_ref().map_or("", |p| p.text.text.as_str());
+            let mut out = names_say[f].clone();
+            out.extend((0..controls.len()).filter(|c| carried(text, &shared.marks[*c]).is_some()));
+            out
+        })
+        .collect();
     let intent: Vec<BTreeSet<usize>> = (0..graph.filters.len())
         .map(|f| {
             // CloudTrail records are JSON: a term or space-delimited pattern that never
@@ -383,28 +285,19 @@ pub fn check(
                     !matched[f][*c].is_empty() && (fraction(*c) >= best || fraction(*c) > 0.5)
                 })
                 .collect();
-            if !by_match.is_empty() {
-                return by_match;
-            }
-            let text = parsed[f]
-                .as_ref()
-                .map(|p| p.text.text.as_str())
-                .unwrap_or("");
-            let hits: Vec<usize> = keyword_sets
-                .iter()
-                .map(|k| k.iter().filter(|w| text.contains(w.as_str())).count())
-                .collect();
-            let best = hits.iter().copied().max().unwrap_or(0);
-            if best == 0 {
-                // Nothing in the pattern says what it is for: its names may.
-                let names = name_hints(&graph.filters[f]);
-                return (0..controls.len())
-                    .filter(|c| names.iter().any(|n| n.contains(&controls[*c].id)))
-                    .collect();
-            }
-            (0..controls.len()).filter(|c| hits[*c] == best).collect()
+            // Matching none of a control's events, a filter is still written for it when
+            // it carries what sets that control apart, or when its names say so. A filter
+            // with neither (one user's console logins) is custom monitoring.
+            let mut intent = by_match;
+            intent.extend(
+                written[f]
+                    .iter()
+                    .filter(|c| matched[f][**c].is_empty() || names_say[f].contains(*c)),
+            );
+            intent
         })
         .collect();
+    custom_monitoring(graph, ctx, &intent, &placement);
 
     let mut statuses = Vec::new();
     // Every control takes part in deciding what a filter is for (so `--rule` does not
@@ -488,6 +381,31 @@ pub fn check(
             );
             ControlStatus::Fail
         };
+        if status != ControlStatus::Fail {
+            let found = Found {
+                intended: &intended,
+                parsed: &parsed,
+                matched: &matched,
+                c,
+            };
+            let written_for: Vec<usize> = (0..graph.filters.len())
+                .filter(|f| written[*f].contains(&c))
+                .collect();
+            let found = Found {
+                intended: &written_for,
+                ..found
+            };
+            covered_elsewhere(
+                graph,
+                ctx,
+                control,
+                &found,
+                &all,
+                &placement,
+                links,
+                &shared.marks[c],
+            );
+        }
         if !added.is_empty() {
             let found = Found {
                 intended: &intended,
@@ -552,11 +470,11 @@ fn diagnose(
     for f in intended {
         union.extend(matched[*f][c].iter().copied());
     }
-    let missing: Vec<&str> = required
+    let missing: Vec<(&str, &LogEvent)> = required
         .iter()
         .enumerate()
         .filter(|(i, _)| listed.contains(i) && !union.contains(i))
-        .map(|(_, (name, _))| *name)
+        .map(|(_, event)| *event)
         .collect();
     for &f in intended {
         let filter = &graph.filters[f];
@@ -697,201 +615,6 @@ fn control_missing(
         control.pattern.trim(),
         control.id
     ));
-    f
-}
-
-/// A note for a filter whose pattern is unknown before apply: under `control` when its
-/// names say which control it serves, chain-wide (it may serve any) otherwise.
-fn unknown_pattern(ctx: &Context, filter: &Filter, control: Option<&str>) -> Finding {
-    let reason = filter.pattern.as_ref().err().map_or("", String::as_str);
-    let serves = match control {
-        Some(id) => format!("whether it catches the `{id}` events"),
-        None => "which control it serves".to_string(),
-    };
-    let mut f = finding(
-        control.unwrap_or("unverifiable"),
-        "unverifiable",
-        Level::Note,
-        format!(
-            "the pattern of filter `{}` is not known before apply ({reason}), so {serves} cannot be checked",
-            filter.instance.address
-        ),
-        Some(filter.instance),
-    );
-    f.control = control.map(str::to_string);
-    f.location = ctx.attribute(filter.instance, "pattern");
-    f.help = Some(
-        "give the pattern's value (`--var`, `--var-file`), or check a plan JSON (`--plan`)"
-            .to_string(),
-    );
-    f
-}
-
-/// Replaces the whole `pattern` attribute with `pattern`: a heredoc in HCL (quotes need no
-/// escaping), a JSON string in `.tf.json`. Only for a filter of the root module without
-/// `count`/`for_each`, whose expression no other instance shares.
-fn pattern_fix(ctx: &Context, filter: &Filter, pattern: &str, description: &str) -> Option<Fix> {
-    let instance = filter.instance;
-    if !super::context::rewrites_only_itself(instance) {
-        return None;
-    }
-    instance.attribute_spans.get("pattern")?;
-    let location = ctx.attribute(instance, "pattern")?;
-    let replacement = if location.path.ends_with(".json") {
-        serde_json::Value::String(pattern.to_string()).to_string()
-    } else {
-        format!("<<-PATTERN\n    {pattern}\n  PATTERN")
-    };
-    Some(Fix {
-        description: description.to_string(),
-        location,
-        replacement,
-    })
-}
-
-/// `$.eventName = X` comparisons whose X is no known event but close to one.
-fn typos<'p>(pattern: &'p Pattern, ctx: &Context) -> Vec<(&'p str, crate::pattern::Span, String)> {
-    let mut out = Vec::new();
-    if let Pattern::Json(json) = pattern {
-        walk(&json.expr, &mut |cmp| {
-            if cmp.selector.path() != "$.eventName" {
-                return;
-            }
-            if let Test::Compare {
-                op: Op::Eq,
-                value: PValue::Str { text, span },
-                ..
-            } = &cmp.test
-                && !text.contains('*')
-                && !ctx.events.contains(text)
-                && let Some(near) = ctx
-                    .events
-                    .iter()
-                    .filter(|e| distance(text, e) <= 2)
-                    .min_by_key(|e| distance(text, e))
-            {
-                out.push((text.as_str(), *span, near.clone()));
-            }
-        });
-    }
-    out
-}
-
-fn misses_events(
-    ctx: &Context,
-    control: &Control,
-    filter: &Filter,
-    p: &Parsed,
-    missing: &[&str],
-    total: usize,
-    single: bool,
-) -> Finding {
-    let instance = filter.instance;
-    let Some(pattern) = &p.analysis.pattern else {
-        return finding(
-            "",
-            "pattern-misses-events",
-            Level::Error,
-            String::new(),
-            Some(instance),
-        );
-    };
-    let list = if missing.len() == total {
-        format!("any of the {total} required events")
-    } else {
-        format!(
-            "{} of {total} required events: {}",
-            missing.len(),
-            missing.join(", ")
-        )
-    };
-    let lint = p
-        .analysis
-        .diagnostics
-        .iter()
-        .find(|d| d.severity == Severity::Error);
-    let typos = typos(pattern, ctx);
-    let mut message = format!(
-        "the pattern of filter `{}` does not match {list}, so the {} alarm never fires for them",
-        instance.address, control.id
-    );
-    let mut f = finding(
-        "",
-        "pattern-misses-events",
-        Level::Error,
-        String::new(),
-        Some(instance),
-    );
-    if let Some((typo, span, near)) = typos.first() {
-        message.push_str(&format!(
-            "; `{typo}` is not a CloudTrail event name — did you mean `{near}`?"
-        ));
-        f.location = ctx.in_string(&p.text, span.range(), instance, "pattern");
-        if let Some(location) = f
-            .location
-            .clone()
-            .filter(|_| p.text.source_of(span.start).is_some())
-        {
-            // Quote the name as the source quotes it: inside an HCL or JSON string the
-            // pattern's quotes are written `\"`, and a bare name needs none.
-            let sources = ctx.sources;
-            let source = p
-                .text
-                .source_of(span.start)
-                .and_then(|(file, at)| sources.get(file)?.text.get(at..))
-                .unwrap_or("");
-            let replacement = if source.starts_with("\\\"") {
-                format!("\\\"{near}\\\"")
-            } else if source.starts_with('"') {
-                format!("\"{near}\"")
-            } else {
-                near.clone()
-            };
-            f.fix = Some(Fix {
-                description: format!("correct the event name to `{near}`"),
-                location,
-                replacement,
-            });
-        }
-    } else if let Some(d) = lint {
-        message.push_str(&format!(": {}", d.message));
-        f.location = ctx.in_string(&p.text, d.span.range(), instance, "pattern");
-        for other in p
-            .analysis
-            .diagnostics
-            .iter()
-            .filter(|o| o.severity == Severity::Error && *o != d)
-        {
-            if let Some(location) = ctx.in_string(&p.text, other.span.range(), instance, "pattern")
-            {
-                f.related.push(Related {
-                    location,
-                    message: other.message.clone(),
-                });
-            }
-        }
-        f.help = d.help.clone();
-        if let Some(fixed) = &d.fix {
-            f.fix = pattern_fix(ctx, filter, fixed, "use the JSON pattern");
-        }
-    } else {
-        f.location = ctx.attribute(instance, "pattern");
-    }
-    if f.fix.is_none() && single {
-        f.fix = pattern_fix(
-            ctx,
-            filter,
-            control.pattern.trim(),
-            &format!("use the recommended {} pattern", control.id),
-        );
-    }
-    if f.help.is_none() {
-        f.help = Some(format!(
-            "`trailwatch explain {}` lists the events and the recommended pattern",
-            control.id
-        ));
-    }
-    f.message = message;
     f
 }
 

@@ -471,10 +471,20 @@ fn cannot_fire(
                 };
                 ("threshold", reachable.map(|t| t.to_string()))
             };
+            // Say it in the alarm's own numbers: what one event publishes, what the
+            // statistic then is, and what it is compared with.
+            let statistic = stat.unwrap_or("statistic");
+            let why = match comparison {
+                "GreaterThanOrEqualToThreshold" => format!("never reaches {threshold}"),
+                "GreaterThanThreshold" => format!("never exceeds {threshold}"),
+                _ => format!(
+                    "rises with each event, while `{comparison}` fires only when it falls below {threshold}"
+                ),
+            };
             return problem(
                 path,
                 format!(
-                    "alarm `{}` fires when the metric is {comparison} {threshold}, but one matching event makes it {observed}: a single event never fires it",
+                    "alarm `{}` cannot fire on one event: each matching event publishes {value}, so the `{statistic}` of a period with one event is {observed}, which {why}",
                     instance.address
                 ),
                 "use `threshold = 1` with `comparison_operator = \"GreaterThanOrEqualToThreshold\"`",

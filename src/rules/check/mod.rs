@@ -4,7 +4,9 @@
 
 mod context;
 mod coverage;
+mod intent;
 mod links;
+mod misses;
 mod schema;
 mod trail;
 
