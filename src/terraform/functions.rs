@@ -71,13 +71,25 @@ pub fn to_str(v: &Value) -> Result<Str, FnError> {
 pub fn to_num(v: &Value) -> Result<f64, FnError> {
     match known(v)? {
         Value::Number(n) => Ok(*n),
-        Value::String(s) => s
-            .text
-            .trim()
-            .parse()
-            .or_else(|_| err(format!("\"{}\" is not a number", s.text))),
+        Value::String(s) => parse_number(&s.text).map_or_else(
+            || err(format!("cannot convert \"{}\" to number", s.text)),
+            Ok,
+        ),
         v => err(format!("a {} cannot be used as a number", v.type_name())),
     }
+}
+
+/// A string as a number, as Terraform converts one: a decimal literal with an optional sign
+/// and exponent, nothing around it (no spaces, no `0x`, no `inf`).
+pub fn parse_number(s: &str) -> Option<f64> {
+    let ok = !s.is_empty()
+        && s.bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'+' | b'-' | b'.' | b'e' | b'E'))
+        && s.bytes().any(|c| c.is_ascii_digit());
+    if !ok {
+        return None;
+    }
+    s.parse().ok()
 }
 
 pub fn to_bool(v: &Value) -> Result<bool, FnError> {
