@@ -1225,8 +1225,8 @@ impl<'a> Evaluator<'a> {
             ExprKind::Cond(c, t, f) => {
                 let cv = self.eval(c, sc)?;
                 match to_bool(&cv) {
-                    Ok(true) => self.eval(t, sc),
-                    Ok(false) => self.eval(f, sc),
+                    Ok(true) => self.eval(t, sc).and_then(|v| conditional_type(v, f)),
+                    Ok(false) => self.eval(f, sc).and_then(|v| conditional_type(v, t)),
                     Err(FnError::Unknown(r)) => {
                         let tv = self.eval(t, sc)?;
                         let fv = self.eval(f, sc)?;
@@ -1352,13 +1352,12 @@ impl<'a> Evaluator<'a> {
                         BinOp::Plus => Value::Number(x + y),
                         BinOp::Minus => Value::Number(x - y),
                         BinOp::Mul => Value::Number(x * y),
-                        BinOp::Div if y == 0.0 => {
-                            return Err(FnError::Error("division by zero".into()));
+                        // As Terraform: x / 0 is infinite (0 / 0 has no value), x % 0 is x.
+                        BinOp::Div if y == 0.0 && x == 0.0 => {
+                            return Err(FnError::Error("division of zero by zero".into()));
                         }
                         BinOp::Div => Value::Number(x / y),
-                        BinOp::Mod if y == 0.0 => {
-                            return Err(FnError::Error("modulo by zero".into()));
-                        }
+                        BinOp::Mod if y == 0.0 => Value::Number(x),
                         BinOp::Mod => Value::Number(x % y),
                         BinOp::Less => Value::Bool(x < y),
                         BinOp::LessEq => Value::Bool(x <= y),
@@ -1772,6 +1771,30 @@ impl<'a> Evaluator<'a> {
         let mut refs = Vec::new();
         let r = self.template_into(parts, &sc, &mut out, &mut refs, span)?;
         Ok(finish_template(out, r, refs))
+    }
+}
+
+/// The result of a conditional, given the other branch's expression: both branches have one
+/// type in Terraform. Where that type is plain from the other branch's syntax (a string
+/// template, a number or bool literal), a number or bool result becomes a string next to a
+/// string, and a number next to a bool is Terraform's "inconsistent result types" error.
+fn conditional_type(v: Value, other: &Expr) -> Res {
+    let other_kind = match &other.kind {
+        ExprKind::Template(p) if !matches!(p.as_slice(), [Part::Interp(_)]) => "string",
+        ExprKind::Number(_) => "number",
+        ExprKind::Bool(_) => "bool",
+        _ => return Ok(v),
+    };
+    match (&v, other_kind) {
+        (Value::Number(_) | Value::Bool(_), "string") => Ok(to_str(&v).map_or(v, Value::String)),
+        (Value::Number(_), "bool") | (Value::Bool(_), "number") => Err(err(
+            format!(
+                "inconsistent conditional result types: a {} and a {other_kind}",
+                v.type_name()
+            ),
+            other.span,
+        )),
+        _ => Ok(v),
     }
 }
 
