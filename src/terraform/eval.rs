@@ -128,7 +128,8 @@ enum Slot {
 
 struct ResourceEval {
     value: Value,
-    instances: Vec<InstanceOut>,
+    /// Taken (not copied) by [`Evaluator::walk`] once the resource is evaluated.
+    instances: RefCell<Vec<InstanceOut>>,
 }
 
 /// `None` while the resource is being evaluated.
@@ -301,7 +302,7 @@ impl<'a> Evaluator<'a> {
             }
         }
         for r in done.into_iter().flatten() {
-            out.extend(r.instances.iter().cloned());
+            out.append(&mut r.instances.borrow_mut());
         }
         for c in 0..m.calls.len() {
             if depth >= MAX_MODULE_DEPTH {
@@ -950,7 +951,7 @@ impl<'a> Evaluator<'a> {
             let r = &self.inst(inst).module.resources[idx];
             return Some(Rc::new(ResourceEval {
                 value: self.too_deep(&r.config_address(), Some(r.span)),
-                instances: Vec::new(),
+                instances: RefCell::default(),
             }));
         }
         self.depth.set(self.depth.get() + 1);
@@ -1044,7 +1045,10 @@ impl<'a> Evaluator<'a> {
         } else {
             objects.pop().map_or(Value::Null, |(_, v)| v)
         };
-        let rc = Rc::new(ResourceEval { value, instances });
+        let rc = Rc::new(ResourceEval {
+            value,
+            instances: RefCell::new(instances),
+        });
         if self.spent_here.get() {
             // As in `memo`: not kept when cut short by the step budget.
             self.resources.borrow_mut().remove(&(inst, idx));

@@ -847,6 +847,10 @@ fn call_unchecked(name: &str, args: &[Value]) -> R {
             let s = to_str(&args[0])?;
             let t = s.text.trim_end_matches('/');
             let cut = t.rfind('/');
+            // As Go's filepath.Base: "" is "." and "/" is "/".
+            if name == "basename" && t.is_empty() {
+                return Ok(Value::str(if s.text.is_empty() { "." } else { "/" }));
+            }
             Ok(Value::String(match (name, cut) {
                 ("basename", Some(i)) => s.slice(i + 1, t.len()),
                 ("basename", None) => s.slice(0, t.len()),
