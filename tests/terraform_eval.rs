@@ -754,3 +754,100 @@ fn override_errors_are_reported() {
     );
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// The diagnostics of loading `files` (name, text) with `vars`, as `file:line: message`.
+fn diagnostics_of(name: &str, files: &[(&str, &str)], vars: Vec<VarArg>) -> (Vec<String>, Loaded) {
+    let d = temp(name);
+    for (f, text) in files {
+        write(&d, f, text);
+    }
+    let l = load(std::slice::from_ref(&d), &LoadOptions { vars });
+    let _ = std::fs::remove_dir_all(&d);
+    let shown = l
+        .diagnostics
+        .iter()
+        .map(|x| {
+            let at = x
+                .location
+                .as_ref()
+                .map_or("-".to_string(), |l| format!("{}:{}", l.file, l.line));
+            format!("{at}: {}", x.message)
+        })
+        .collect();
+    (shown, l)
+}
+
+fn has(diags: &[String], prefix: &str, needle: &str) -> bool {
+    diags
+        .iter()
+        .any(|d| d.starts_with(prefix) && d.contains(needle))
+}
+
+/// Terraform's numbers are arbitrary precision: `1e400` and 400-digit literals parse; one
+/// too large for a count is an error at the count, not a syntax error of the file.
+#[test]
+fn number_literals_beyond_f64_parse() {
+    let big = format!("1{}", "0".repeat(400));
+    let tf = format!(
+        "locals {{\n  big = {big}\n  s   = \"x 1e400 y\"\n}}\nresource \"aws_sns_topic\" \"counted\" {{\n  count = 1e400\n}}\nresource \"aws_sns_topic\" \"t\" {{\n  name = local.big > 5\n  display_name = local.s\n}}\n"
+    );
+    let (diags, l) = diagnostics_of("huge-numbers", &[("main.tf", &tf)], vec![]);
+    assert!(has(&diags, "main.tf:6", "not a valid count"), "{diags:?}");
+    assert!(!diags.iter().any(|d| d.contains("expected")), "{diags:?}");
+    let t = instance(&l, "aws_sns_topic.t");
+    assert_eq!(json(t.get("name").unwrap()), "true");
+    assert_eq!(json(t.get("display_name").unwrap()), "\"x 1e400 y\"");
+}
+
+/// `--var 'l=[1,2'` for a list variable is an error naming it; a wrong-typed `.tfvars`
+/// value is an error at its line; a value for an undeclared variable is a warning at the
+/// `.tfvars` entry that gave it.
+#[test]
+fn variable_values_are_checked_against_their_type() {
+    let tf = "variable \"l\" {\n  type = list(string)\n}\nvariable \"n\" {\n  type = number\n}\nvariable \"o\" {\n  type = object({ name = string })\n}\nresource \"aws_sns_topic\" \"t\" {\n  name = var.n\n  tags = { l = var.l, o = var.o }\n}\n";
+    let (diags, _) = diagnostics_of(
+        "var-types",
+        &[
+            ("main.tf", tf),
+            ("a.auto.tfvars", "n = \"twelve\"\n"),
+            ("b.auto.tfvars", "o = { other = 1 }\nextra = 1\n"),
+        ],
+        vec![VarArg::Value("l".into(), "[1,2".into())],
+    );
+    assert!(
+        has(&diags, "main.tf:1", "variable \"l\" given by --var"),
+        "{diags:?}"
+    );
+    assert!(has(&diags, "a.auto.tfvars:1", "not a number"), "{diags:?}");
+    assert!(
+        has(&diags, "b.auto.tfvars:1", "attribute \"name\" is required"),
+        "{diags:?}"
+    );
+    assert!(
+        has(
+            &diags,
+            "b.auto.tfvars:2",
+            "\"extra\", which is not declared"
+        ),
+        "{diags:?}"
+    );
+}
+
+/// Chains longer than the reference depth bound evaluate when each link comes before the
+/// next in dependency order, whatever the order of the names.
+#[test]
+fn long_reference_chains_evaluate_in_dependency_order() {
+    let mut tf = String::from("resource \"aws_sns_topic\" \"r0\" {\n  name = \"t0\"\n}\n");
+    for i in 1..2000 {
+        let prev = i - 1;
+        tf.push_str(&format!(
+            "resource \"aws_sns_topic\" \"r{i}\" {{\n  name = aws_sns_topic.r{prev}.name\n}}\n"
+        ));
+    }
+    let (diags, l) = diagnostics_of("chain-order", &[("main.tf", &tf)], vec![]);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(
+        json(instance(&l, "aws_sns_topic.r1999").get("name").unwrap()),
+        "\"t0\""
+    );
+}

@@ -71,13 +71,25 @@ pub fn to_str(v: &Value) -> Result<Str, FnError> {
 pub fn to_num(v: &Value) -> Result<f64, FnError> {
     match known(v)? {
         Value::Number(n) => Ok(*n),
-        Value::String(s) => s
-            .text
-            .trim()
-            .parse()
-            .or_else(|_| err(format!("\"{}\" is not a number", s.text))),
+        Value::String(s) => parse_number(&s.text).map_or_else(
+            || err(format!("cannot convert \"{}\" to number", s.text)),
+            Ok,
+        ),
         v => err(format!("a {} cannot be used as a number", v.type_name())),
     }
+}
+
+/// A string as a number, as Terraform converts one: a decimal literal with an optional sign
+/// and exponent, nothing around it (no spaces, no `0x`, no `inf`).
+pub fn parse_number(s: &str) -> Option<f64> {
+    let ok = !s.is_empty()
+        && s.bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'+' | b'-' | b'.' | b'e' | b'E'))
+        && s.bytes().any(|c| c.is_ascii_digit());
+    if !ok {
+        return None;
+    }
+    s.parse().ok()
 }
 
 pub fn to_bool(v: &Value) -> Result<bool, FnError> {
@@ -346,7 +358,8 @@ fn call_unchecked(name: &str, args: &[Value]) -> R {
             arity(name, args, 2, 2)?;
             let sep = to_str(&args[0])?;
             let s = to_str(&args[1])?;
-            if s.text.is_empty() {
+            // As Go's strings.Split: splitting "" gives [""] (nothing at all only by "").
+            if s.text.is_empty() && sep.text.is_empty() {
                 return Ok(Value::List(vec![]));
             }
             let pieces = if sep.text.is_empty() {
@@ -413,7 +426,10 @@ fn call_unchecked(name: &str, args: &[Value]) -> R {
             Ok(l[(i as usize) % l.len()].clone())
         }
         "coalesce" => {
-            for a in args {
+            // The arguments take one type first, as in Terraform: with a string among
+            // numbers and bools, all are strings.
+            let args = unify_primitives(args);
+            for a in &args {
                 match known(a)? {
                     Value::Null => continue,
                     Value::String(s) if s.text.is_empty() => continue,
@@ -496,7 +512,11 @@ fn call_unchecked(name: &str, args: &[Value]) -> R {
         }
         "tomap" => {
             arity(name, args, 1, 1)?;
-            Ok(Value::Map(map(&args[0])?.clone()))
+            let m = map(&args[0])?;
+            let values: Vec<Value> = m.values().cloned().collect();
+            Ok(Value::Map(
+                m.keys().cloned().zip(unify_primitives(&values)).collect(),
+            ))
         }
         "tostring" => {
             arity(name, args, 1, 1)?;
@@ -523,8 +543,16 @@ fn call_unchecked(name: &str, args: &[Value]) -> R {
             arity(name, args, 1, 1)?;
             let s = to_str(&args[0])?;
             let out = match name {
-                "lower" => s.text.to_lowercase(),
-                "upper" => s.text.to_uppercase(),
+                "lower" => s
+                    .text
+                    .chars()
+                    .map(|c| simple_case(c, char::to_lowercase))
+                    .collect(),
+                "upper" => s
+                    .text
+                    .chars()
+                    .map(|c| simple_case(c, char::to_uppercase))
+                    .collect(),
                 "title" => title(&s.text),
                 "chomp" => {
                     let t = s.text.trim_end_matches(['\n', '\r']).len();
@@ -569,15 +597,20 @@ fn call_unchecked(name: &str, args: &[Value]) -> R {
             let s = to_str(&args[0])?;
             let chars: Vec<(usize, char)> = s.text.char_indices().collect();
             let n = chars.len() as i64;
-            let mut off = int(&args[1])?;
+            let given = int(&args[1])?;
             let len = int(&args[2])?;
-            if off < 0 {
-                off += n;
-            }
+            let off = if given < 0 { given + n } else { given };
+            // An offset outside the string gives "" (Terraform 1.11), not an error.
             if off < 0 || off > n {
-                return err("substr() offset is out of range");
+                return Ok(Value::str(""));
             }
-            let end = if len < 0 { n } else { (off + len).min(n) };
+            // Terraform (1.11) takes the rest for a negative length, and also for length 0
+            // with an offset from the end (`substr("abcdef", -2, 0)` is "ef").
+            let end = if len < 0 || (len == 0 && given < 0) {
+                n
+            } else {
+                (off + len).min(n)
+            };
             let byte = |i: i64| chars.get(i as usize).map_or(s.text.len(), |c| c.0);
             Ok(Value::String(s.slice(byte(off), byte(end))))
         }
@@ -602,7 +635,16 @@ fn call_unchecked(name: &str, args: &[Value]) -> R {
                 return Ok(Value::str(out));
             }
             if t.is_empty() {
-                return Ok(Value::String(s));
+                // As Go's strings.Replace: an empty match before every character and at
+                // the end.
+                let mut out = Str::default();
+                for (i, c) in s.text.char_indices() {
+                    out.push_str(&rep);
+                    out.push_str(&s.slice(i, i + c.len_utf8()));
+                    check_str(&out)?;
+                }
+                out.push_str(&rep);
+                return Ok(Value::String(out));
             }
             let mut out = Str::default();
             let mut at = 0;
@@ -617,7 +659,7 @@ fn call_unchecked(name: &str, args: &[Value]) -> R {
         }
         "jsonencode" => {
             arity(name, args, 1, 1)?;
-            Ok(Value::str(jsonencode(&args[0])?.to_string()))
+            Ok(Value::str(go_json(&jsonencode(&args[0])?)))
         }
         "jsondecode" => {
             arity(name, args, 1, 1)?;
@@ -805,6 +847,10 @@ fn call_unchecked(name: &str, args: &[Value]) -> R {
             let s = to_str(&args[0])?;
             let t = s.text.trim_end_matches('/');
             let cut = t.rfind('/');
+            // As Go's filepath.Base: "" is "." and "/" is "/".
+            if name == "basename" && t.is_empty() {
+                return Ok(Value::str(if s.text.is_empty() { "." } else { "/" }));
+            }
             Ok(Value::String(match (name, cut) {
                 ("basename", Some(i)) => s.slice(i + 1, t.len()),
                 ("basename", None) => s.slice(0, t.len()),
@@ -865,12 +911,63 @@ fn flatten(l: &[Value], out: &mut Vec<Value>) -> Result<(), FnError> {
     Ok(())
 }
 
+/// Values made one type the way Terraform unifies a list of primitives: when strings are
+/// mixed with numbers or bools, every number and bool becomes its string.
+pub fn unify_primitives(values: &[Value]) -> Vec<Value> {
+    let has = |f: fn(&Value) -> bool| values.iter().any(f);
+    let mixed = has(|v| matches!(v, Value::String(_)))
+        && has(|v| matches!(v, Value::Number(_) | Value::Bool(_)));
+    values
+        .iter()
+        .map(|v| match v {
+            Value::Number(_) | Value::Bool(_) if mixed => {
+                to_str(v).map_or(v.clone(), Value::String)
+            }
+            v => v.clone(),
+        })
+        .collect()
+}
+
+/// One character's case mapping as Go's (Terraform's) `unicode.ToUpper`/`ToLower`: one
+/// character for one (`ß` stays `ß`; Rust's full mapping would give `SS`).
+fn simple_case<I: Iterator<Item = char>>(c: char, map: impl Fn(char) -> I) -> char {
+    let mut m = map(c);
+    match (m.next(), m.next()) {
+        (Some(one), None) => one,
+        // `İ` lowers to `i` plus a combining dot in Rust, to `i` in Go; `ß` stays.
+        (Some('i'), Some(_)) if c == 'İ' => 'i',
+        _ => c,
+    }
+}
+
+/// JSON text as Go's encoding/json writes it (Terraform's jsonencode): `<`, `>` and `&`
+/// escaped as `\u003c`, `\u003e`, `\u0026`, and U+2028/U+2029 as well. They occur only
+/// inside strings, so replacing them in the text is exact.
+pub fn go_json(v: &serde_json::Value) -> String {
+    let text = v.to_string();
+    if !text.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn title(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut start = true;
     for c in s.chars() {
         if start {
-            out.extend(c.to_uppercase());
+            out.push(simple_case(c, char::to_uppercase));
         } else {
             out.push(c);
         }
@@ -941,8 +1038,19 @@ fn format(f: &Str, args: &[Value]) -> Result<Str, FnError> {
                 .map(|n| n.saturating_sub(1));
             i = close + 1;
         }
-        while i < bytes.len() && b"+- #0123456789".contains(&bytes[i]) {
+        // Flags and width, as Go's fmt (which Terraform's format follows) reads them.
+        let flags_start = i;
+        while i < bytes.len() && b"+- #0".contains(&bytes[i]) {
             i += 1;
+        }
+        let flags = &t[flags_start..i];
+        let width_start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        let width: usize = t[width_start..i].parse().unwrap_or(0);
+        if width > 1000 {
+            return err("format() width is larger than 1000");
         }
         let mut precision = None;
         if bytes.get(i) == Some(&b'.') {
@@ -967,16 +1075,30 @@ fn format(f: &Str, args: &[Value]) -> Result<Str, FnError> {
         let Some(arg) = args.get(n) else {
             return err(format!("format() has too few arguments for \"{t}\""));
         };
-        match verb {
-            b's' => out.push_str(&to_str(arg)?),
-            b'd' => out.push_plain(&format!("{}", to_num(arg)?.trunc() as i64)),
-            b'f' => out.push_plain(&format!("{:.*}", precision.unwrap_or(6), to_num(arg)?)),
-            b't' => out.push_plain(&to_bool(arg)?.to_string()),
-            b'q' => out.push_plain(&serde_json::Value::String(to_str(arg)?.text).to_string()),
+        let signed = |n: f64, text: String| {
+            if flags.contains('+') && n >= 0.0 {
+                format!("+{text}")
+            } else {
+                text
+            }
+        };
+        let numeric = matches!(verb, b'd' | b'f');
+        let piece = match verb {
+            b's' => to_str(arg)?,
+            b'd' => {
+                let n = to_num(arg)?;
+                Str::plain(signed(n, format!("{}", n.trunc() as i64)))
+            }
+            b'f' => {
+                let n = to_num(arg)?;
+                Str::plain(signed(n, format!("{:.*}", precision.unwrap_or(6), n)))
+            }
+            b't' => Str::plain(to_bool(arg)?.to_string()),
+            b'q' => Str::plain(go_json(&serde_json::Value::String(to_str(arg)?.text))),
             b'v' => match known(arg)? {
-                Value::String(s) => out.push_str(s),
-                v @ (Value::List(_) | Value::Map(_)) => out.push_plain(&jsonencode(v)?.to_string()),
-                v => out.push_str(&to_str(v)?),
+                Value::String(s) => s.clone(),
+                v @ (Value::List(_) | Value::Map(_)) => Str::plain(jsonencode(v)?.to_string()),
+                v => to_str(v)?,
             },
             other => {
                 return err(format!(
@@ -984,6 +1106,26 @@ fn format(f: &Str, args: &[Value]) -> Result<Str, FnError> {
                     char::from(other)
                 ));
             }
+        };
+        let pad = width.saturating_sub(piece.text.chars().count());
+        if pad == 0 {
+            out.push_str(&piece);
+        } else if flags.contains('-') {
+            out.push_str(&piece);
+            out.push_plain(&" ".repeat(pad));
+        } else if flags.contains('0') && numeric {
+            // Zeros go after the sign.
+            let text = &piece.text;
+            let sign = usize::from(text.starts_with(['-', '+']));
+            out.push_plain(&format!(
+                "{}{}{}",
+                &text[..sign],
+                "0".repeat(pad),
+                &text[sign..]
+            ));
+        } else {
+            out.push_plain(&" ".repeat(pad));
+            out.push_str(&piece);
         }
     }
     out.push_str(&f.slice(lit_start, t.len()));
@@ -1064,7 +1206,9 @@ mod tests {
             ok("split", &[s(","), s("a,b,")]),
             l(&[s("a"), s("b"), s("")])
         );
-        assert_eq!(ok("split", &[s(","), s("")]), l(&[]));
+        // As `terraform console` (1.11): [""] and [].
+        assert_eq!(ok("split", &[s(","), s("")]), l(&[s("")]));
+        assert_eq!(ok("split", &[s(""), s("")]), l(&[]));
         fails("split", &[s(",")]);
     }
 

@@ -16,34 +16,101 @@ pub struct ParseError {
 }
 
 pub fn parse_body(file: FileId, text: &str) -> Result<Body, ParseError> {
-    let body = hcl_edit::parser::parse_body(text).map_err(|e| ParseError {
-        offset: line_col_offset(text, e.location().line(), e.location().column())
-            .unwrap_or_else(|| e.location().offset()),
-        message: e.message().to_string(),
-    })?;
-    let l = Lower { file, text };
-    Ok(l.body(&body))
+    let (body, huge) = parse_with_huge_numbers(text, hcl_edit::parser::parse_body)?;
+    Ok(Lower::new(file, text, &huge).body(&body))
 }
 
 /// Parses a template (for `templatefile` and JSON strings); spans are relative to `text`.
 pub fn parse_template(file: FileId, text: &str) -> Result<Vec<Part>, ParseError> {
-    let t = hcl_edit::parser::parse_template(text).map_err(|e| ParseError {
-        offset: line_col_offset(text, e.location().line(), e.location().column())
-            .unwrap_or_else(|| e.location().offset()),
-        message: e.message().to_string(),
-    })?;
-    let l = Lower { file, text };
-    Ok(l.template(&t, Mode::Heredoc))
+    let (t, huge) = parse_with_huge_numbers(text, hcl_edit::parser::parse_template)?;
+    Ok(Lower::new(file, text, &huge).template(&t, Mode::Heredoc))
 }
 
 /// Parses one expression (for `--var` values of non-string type and `.tfvars`).
 pub fn parse_expr(file: FileId, text: &str) -> Result<Expr, ParseError> {
-    let e = hcl_edit::parser::parse_expr(text).map_err(|e| ParseError {
-        offset: e.location().offset(),
-        message: e.message().to_string(),
-    })?;
-    let l = Lower { file, text };
-    Ok(l.expr(&e))
+    let (e, huge) = parse_with_huge_numbers(text, hcl_edit::parser::parse_expr)?;
+    Ok(Lower::new(file, text, &huge).expr(&e))
+}
+
+/// A number literal too large for f64 (`1e400`, 400 digits): its byte range and value.
+type Huge = Vec<(std::ops::Range<usize>, f64)>;
+
+/// Parses `text`; when that fails and the text holds number literals too large for f64
+/// (which hcl-edit refuses, while Terraform's numbers are arbitrary precision), parses it
+/// again with each such literal blanked to `0` and spaces (same length, so every span
+/// holds), and returns the literals so the lowering gives them their value (infinite).
+fn parse_with_huge_numbers<T>(
+    text: &str,
+    parse: impl Fn(&str) -> Result<T, hcl_edit::parser::Error>,
+) -> Result<(T, Huge), ParseError> {
+    let error = match parse(text) {
+        Ok(t) => return Ok((t, Vec::new())),
+        Err(e) => e,
+    };
+    let huge = huge_numbers(text);
+    if !huge.is_empty() {
+        let mut patched = text.as_bytes().to_vec();
+        for (r, _) in &huge {
+            patched[r.start] = b'0';
+            patched[r.start + 1..r.end].fill(b' ');
+        }
+        if let Ok(t) = std::str::from_utf8(&patched)
+            .map_err(|_| ())
+            .and_then(|p| parse(p).map_err(|_| ()))
+        {
+            return Ok((t, huge));
+        }
+    }
+    Err(ParseError {
+        offset: line_col_offset(text, error.location().line(), error.location().column())
+            .unwrap_or_else(|| error.location().offset()),
+        message: error.message().to_string(),
+    })
+}
+
+/// Decimal literals (`123`, `1.5`, `2e10`) not inside a word whose value overflows f64.
+fn huge_numbers(text: &str) -> Huge {
+    let b = text.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'.';
+    let digits = |mut i: usize| {
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        i
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() || (i > 0 && word(b[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i = digits(i);
+        if i + 1 < b.len() && b[i] == b'.' && b[i + 1].is_ascii_digit() {
+            i = digits(i + 1);
+        }
+        if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+            let mut j = i + 1;
+            if j < b.len() && (b[j] == b'+' || b[j] == b'-') {
+                j += 1;
+            }
+            if j < b.len() && b[j].is_ascii_digit() {
+                i = digits(j);
+            }
+        }
+        if i < b.len() && word(b[i]) {
+            continue;
+        }
+        if let Some(n) = text[start..i]
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_infinite())
+        {
+            out.push((start..i, n));
+        }
+    }
+    out
 }
 
 fn line_col_offset(text: &str, line: usize, col: usize) -> Option<usize> {
@@ -70,9 +137,31 @@ enum Mode {
 struct Lower<'a> {
     file: FileId,
     text: &'a str,
+    /// Number literals hcl-edit saw blanked (see [`parse_with_huge_numbers`]).
+    huge: &'a [(std::ops::Range<usize>, f64)],
 }
 
-impl Lower<'_> {
+impl<'a> Lower<'a> {
+    fn new(file: FileId, text: &'a str, huge: &'a [(std::ops::Range<usize>, f64)]) -> Lower<'a> {
+        Lower { file, text, huge }
+    }
+
+    /// The value of a number literal, also one too large for f64 (then infinite).
+    fn number(&self, n: &hcl_edit::Number, range: Option<std::ops::Range<usize>>) -> f64 {
+        let start = range.map_or(usize::MAX, |r| r.start);
+        match self.huge.iter().find(|(r, _)| r.start == start) {
+            Some((_, v)) => *v,
+            None => n.as_f64().unwrap_or(f64::NAN),
+        }
+    }
+
+    /// True when `range` holds a blanked literal: its text is the source's, not the parser's.
+    fn holds_huge(&self, range: &std::ops::Range<usize>) -> bool {
+        self.huge
+            .iter()
+            .any(|(r, _)| r.start < range.end && range.start < r.end)
+    }
+
     fn span(&self, r: Option<std::ops::Range<usize>>) -> Span {
         Span::new(self.file, r.unwrap_or(0..0))
     }
@@ -109,7 +198,7 @@ impl Lower<'_> {
         let kind = match e {
             Expression::Null(_) => ExprKind::Null,
             Expression::Bool(b) => ExprKind::Bool(*b.value()),
-            Expression::Number(n) => ExprKind::Number(n.value().as_f64().unwrap_or(f64::NAN)),
+            Expression::Number(n) => ExprKind::Number(self.number(n.value(), n.span())),
             Expression::String(s) => {
                 let (text, map) = self.literal(s.span(), s.value(), Mode::Quoted);
                 ExprKind::Template(vec![Part::Literal { text, map }])
@@ -340,7 +429,7 @@ impl Lower<'_> {
         };
         let (decoded, offs) = decode(raw, mode == Mode::Quoted);
         // Heredoc text is taken raw (undedented); `flush_heredoc` dedents it.
-        if mode == Mode::Quoted && decoded != value {
+        if mode == Mode::Quoted && decoded != value && !self.holds_huge(&range) {
             return fallback(start);
         }
         let mut m = OffsetMap::new(self.file);

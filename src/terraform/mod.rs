@@ -15,6 +15,7 @@ pub mod eval;
 pub mod functions;
 pub mod hcl;
 pub mod json;
+pub mod order;
 pub mod plan;
 pub mod provider;
 pub mod schema;

@@ -85,51 +85,122 @@ fn field(e: &Expr, eval: &dyn Fn(&Expr) -> Value) -> Field {
     }
 }
 
-/// Converts a value to a type the way Terraform does for variables; values that cannot be
-/// converted are returned unchanged (Terraform would have rejected them).
-pub fn convert(v: Value, ty: &Type) -> Value {
-    match (ty, v) {
+impl std::fmt::Display for Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Type::Any => write!(f, "any"),
+            Type::String => write!(f, "string"),
+            Type::Number => write!(f, "number"),
+            Type::Bool => write!(f, "bool"),
+            Type::List(t) => write!(f, "list({t})"),
+            Type::Set(t) => write!(f, "set({t})"),
+            Type::Map(t) => write!(f, "map({t})"),
+            Type::Tuple(_) => write!(f, "tuple"),
+            Type::Object(_) => write!(f, "object"),
+        }
+    }
+}
+
+/// Converts a value to a type the way Terraform does for variables. A value that cannot be
+/// converted is an error saying where inside it (`[0]`, `.name`) and what was required.
+pub fn convert(v: Value, ty: &Type) -> Result<Value, String> {
+    convert_at(v, ty, &mut String::new())
+}
+
+fn convert_at(v: Value, ty: &Type, at: &mut String) -> Result<Value, String> {
+    let fail = |at: &str, what: String| {
+        Err(if at.is_empty() {
+            what
+        } else {
+            format!("{at}: {what}")
+        })
+    };
+    let nested = |at: &mut String, step: String, v: Value, t: &Type| {
+        let len = at.len();
+        at.push_str(&step);
+        let r = convert_at(v, t, at);
+        at.truncate(len);
+        r
+    };
+    Ok(match (ty, v) {
         (_, v @ (Value::Unknown(_) | Value::Reference(_) | Value::Null)) => v,
         (Type::Any, v) => v,
+        (Type::String, v @ Value::String(_)) => v,
         (Type::String, Value::Number(n)) => Value::str(number_to_string(n)),
         (Type::String, Value::Bool(b)) => Value::String(Str::plain(b.to_string())),
-        (Type::Number, Value::String(s)) => match s.text.trim().parse::<f64>() {
-            Ok(n) => Value::Number(n),
-            Err(_) => Value::String(s),
+        (Type::Number, v @ Value::Number(_)) => v,
+        (Type::Number, Value::String(s)) => match super::functions::parse_number(&s.text) {
+            Some(n) => Value::Number(n),
+            None => {
+                return fail(at, format!("cannot convert {:?} to number", s.text));
+            }
         },
+        (Type::Bool, v @ Value::Bool(_)) => v,
         (Type::Bool, Value::String(s)) if s.text == "true" || s.text == "false" => {
             Value::Bool(s.text == "true")
         }
-        (Type::List(t), Value::List(l)) => {
-            Value::List(l.into_iter().map(|x| convert(x, t)).collect())
+        (Type::Bool, Value::String(s)) => {
+            return fail(at, format!("cannot convert {:?} to bool", s.text));
         }
-        (Type::Set(t), Value::List(l)) => make_set(l.into_iter().map(|x| convert(x, t)).collect()),
-        (Type::Tuple(ts), Value::List(l)) => Value::List(
-            l.into_iter()
-                .enumerate()
-                .map(|(i, x)| match ts.get(i) {
-                    Some(t) => convert(x, t),
-                    None => x,
-                })
-                .collect(),
-        ),
+        (Type::List(t) | Type::Set(t), Value::List(l)) => {
+            let mut out = Vec::with_capacity(l.len());
+            for (i, x) in l.into_iter().enumerate() {
+                out.push(nested(at, format!("[{i}]"), x, t)?);
+            }
+            if matches!(ty, Type::Set(_)) {
+                make_set(out)
+            } else {
+                Value::List(out)
+            }
+        }
+        (Type::Tuple(ts), Value::List(l)) => {
+            if ts.len() != l.len() {
+                return fail(
+                    at,
+                    format!(
+                        "a tuple of {} elements is required, not {}",
+                        ts.len(),
+                        l.len()
+                    ),
+                );
+            }
+            let mut out = Vec::with_capacity(l.len());
+            for (i, (x, t)) in l.into_iter().zip(ts).enumerate() {
+                out.push(nested(at, format!("[{i}]"), x, t)?);
+            }
+            Value::List(out)
+        }
         (Type::Map(t), Value::Map(m)) => {
-            Value::Map(m.into_iter().map(|(k, x)| (k, convert(x, t))).collect())
+            let mut out = BTreeMap::new();
+            for (k, x) in m {
+                let v = nested(at, format!("[{k:?}]"), x, t)?;
+                out.insert(k, v);
+            }
+            Value::Map(out)
         }
         (Type::Object(fields), Value::Map(mut m)) => {
             let mut out = BTreeMap::new();
             for (name, f) in fields {
                 let v = match m.remove(name) {
-                    Some(Value::Null) | None if f.optional => {
-                        f.default.clone().map_or(Value::Null, |d| convert(d, &f.ty))
-                    }
-                    Some(v) => convert(v, &f.ty),
-                    None => Value::Null,
+                    Some(Value::Null) | None if f.optional => match f.default.clone() {
+                        Some(d) => nested(at, format!(".{name}"), d, &f.ty)?,
+                        None => Value::Null,
+                    },
+                    Some(v) => nested(at, format!(".{name}"), v, &f.ty)?,
+                    None => return fail(at, format!("attribute \"{name}\" is required")),
                 };
                 out.insert(name.clone(), v);
             }
             Value::Map(out)
         }
-        (_, v) => v,
-    }
+        (Type::Object(_), v @ Value::Resource(_)) => v,
+        (ty, v) => {
+            let required = match ty {
+                Type::Tuple(_) => "a tuple".to_string(),
+                Type::Object(_) => "an object".to_string(),
+                t => t.to_string(),
+            };
+            return fail(at, format!("{required} required, not a {}", v.type_name()));
+        }
+    })
 }
