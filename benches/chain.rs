@@ -55,9 +55,7 @@ fn main() {
     };
     let options = CheckOptions {
         selected: controls.iter().map(|c| c.id.clone()).collect(),
-        require: false,
-        cloudtrail_log_groups: vec![],
-        subscribed_topics: vec![],
+        ..CheckOptions::default()
     };
     let (mut best_load, mut best_check) = (f64::INFINITY, f64::INFINITY);
     for run in 0..runs.max(1) {

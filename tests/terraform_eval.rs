@@ -761,7 +761,13 @@ fn diagnostics_of(name: &str, files: &[(&str, &str)], vars: Vec<VarArg>) -> (Vec
     for (f, text) in files {
         write(&d, f, text);
     }
-    let l = load(std::slice::from_ref(&d), &LoadOptions { vars });
+    let l = load(
+        std::slice::from_ref(&d),
+        &LoadOptions {
+            vars,
+            ..LoadOptions::default()
+        },
+    );
     let _ = std::fs::remove_dir_all(&d);
     let shown = l
         .diagnostics
