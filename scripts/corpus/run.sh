@@ -49,6 +49,9 @@ while read -r repo commit path kind args; do
     fi
     mkdir -p "$dest"
     git --git-dir="$git_dir" archive "$commit" | tar -x -C "$dest"
+    # A checkout is a Git repository: trailwatch lets modules leave the scanned directory
+    # but not the repository, so the copy needs its own .git to be judged as users see it.
+    git init -q "$dest"
     checked_out[$dest]=1
   fi
   json="$work/out.json"
