@@ -23,7 +23,16 @@ fn escape_property(text: &str) -> String {
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    for f in report.active() {
+    let active: Vec<&crate::rules::Finding> = report.active().collect();
+    for group in super::group::by_place(&active) {
+        let grouped;
+        let f = match group.as_slice() {
+            [one] => *one,
+            many => {
+                grouped = super::group::same_place(many);
+                &grouped
+            }
+        };
         let command = match f.level {
             Level::Error => "error",
             Level::Warning => "warning",

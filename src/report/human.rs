@@ -166,10 +166,11 @@ pub fn render(report: &Report, options: &Options) -> String {
         .collect();
     // Each source escaped once, however many findings point into it.
     let mut escaped: std::collections::HashMap<&str, Printable> = Default::default();
-    for group in group_missing_controls(&shown) {
+    for group in super::group::by_place(&shown) {
         let finding = match group.as_slice() {
             [one] => printable_finding(one),
-            many => printable_finding(&group_missing(many)),
+            many if many[0].defect == "control-missing" => printable_finding(&group_missing(many)),
+            many => printable_finding(&super::group::same_place(many)),
         };
         let finding = &finding;
         let original = finding.location.as_ref().and_then(|l| {
@@ -201,25 +202,6 @@ pub fn render(report: &Report, options: &Options) -> String {
         out.push_str(&summary(report));
     }
     out
-}
-
-/// Missing controls reported at the same place become one diagnostic in the human output,
-/// where the first of them is, so a partial setup is not a page of identical snippets
-/// (JSON and SARIF keep one result each).
-fn group_missing_controls<'a>(findings: &[&'a Finding]) -> Vec<Vec<&'a Finding>> {
-    let mut groups: Vec<Vec<&Finding>> = Vec::new();
-    let mut at_place: Vec<(Option<&crate::rules::Location>, usize)> = Vec::new();
-    for f in findings {
-        if f.defect == "control-missing" {
-            if let Some((_, i)) = at_place.iter().find(|(l, _)| *l == f.location.as_ref()) {
-                groups[*i].push(f);
-                continue;
-            }
-            at_place.push((f.location.as_ref(), groups.len()));
-        }
-        groups.push(vec![f]);
-    }
-    groups
 }
 
 const MISSING_PREFIX: &str = "no metric filter on the CloudTrail log group covers ";

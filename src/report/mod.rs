@@ -4,6 +4,7 @@
 pub mod baseline;
 pub mod docs;
 pub mod github;
+pub mod group;
 pub mod human;
 pub mod json;
 pub mod printable;

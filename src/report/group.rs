@@ -1,0 +1,107 @@
+//! One diagnostic per place in human and GitHub output: the same defect at the same source
+//! location, reported for several instances (a module called twice, `for_each`, one broken
+//! topic behind many alarms of one block) or several controls, is shown once with the others
+//! listed. JSON and SARIF keep every finding as data.
+
+use crate::rules::{Finding, Level};
+
+/// How many of a group's other findings are listed before "… N more".
+const LISTED: usize = 20;
+
+/// Findings in order, grouped by (defect, location); a finding without a location is alone.
+pub fn by_place<'a>(findings: &[&'a Finding]) -> Vec<Vec<&'a Finding>> {
+    let mut groups: Vec<Vec<&Finding>> = Vec::new();
+    let mut index: std::collections::HashMap<(&str, &crate::rules::Location), usize> =
+        std::collections::HashMap::new();
+    for f in findings {
+        if let Some(location) = &f.location {
+            let key = (f.defect.as_str(), location);
+            if let Some(&i) = index.get(&key) {
+                groups[i].push(*f);
+                continue;
+            }
+            index.insert(key, groups.len());
+        }
+        groups.push(vec![*f]);
+    }
+    groups
+}
+
+/// A group of findings of one defect at one place as one finding: the first one's message
+/// with a count, the others listed in the help.
+pub fn same_place(findings: &[&Finding]) -> Finding {
+    let mut one = findings[0].clone();
+    one.level = findings
+        .iter()
+        .map(|f| f.level)
+        .max()
+        .unwrap_or(Level::Error);
+    if findings.iter().any(|f| f.rule != one.rule) {
+        one.rule = one.defect.clone();
+    }
+    let others = &findings[1..];
+    one.message = format!("{} (and {} more at this place)", one.message, others.len());
+    let mut lines: Vec<String> = others
+        .iter()
+        .take(LISTED)
+        .map(|f| format!("- {}", f.message))
+        .collect();
+    if others.len() > LISTED {
+        lines.push(format!("- … {} more", others.len() - LISTED));
+    }
+    let listed = format!("the same defect here:\n{}", lines.join("\n"));
+    one.help = Some(match one.help.take() {
+        Some(help) => format!("{help}\n{listed}"),
+        None => listed,
+    });
+    one
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Location;
+
+    fn finding(defect: &str, line: usize, resource: &str) -> Finding {
+        Finding {
+            rule: "iam-policy-changes".into(),
+            control: Some("iam-policy-changes".into()),
+            defect: defect.into(),
+            level: Level::Error,
+            message: format!("alarm `{resource}` notifies nobody"),
+            location: Some(Location {
+                path: "main.tf".into(),
+                line,
+                column: 1,
+                end_line: line,
+                end_column: 2,
+                start: 0,
+                end: 1,
+            }),
+            related: Vec::new(),
+            help: None,
+            fix: None,
+            resource: Some(resource.into()),
+            suppression: None,
+            baselined: false,
+        }
+    }
+
+    #[test]
+    fn same_defect_at_one_place_is_one_group_listing_the_others() {
+        let a = finding("alarm-no-actions", 3, "x[\"a\"]");
+        let b = finding("alarm-no-actions", 3, "x[\"b\"]");
+        let c = finding("alarm-cannot-fire", 3, "x[\"a\"]");
+        let d = finding("alarm-no-actions", 9, "y");
+        let groups = by_place(&[&a, &c, &b, &d]);
+        let sizes: Vec<usize> = groups.iter().map(Vec::len).collect();
+        assert_eq!(sizes, [2, 1, 1]);
+        let one = same_place(&groups[0]);
+        assert!(
+            one.message.ends_with("(and 1 more at this place)"),
+            "{}",
+            one.message
+        );
+        assert!(one.help.as_deref().unwrap_or("").contains("x[\"b\"]"));
+    }
+}
