@@ -71,7 +71,7 @@ impl Walk<'_> {
     fn resource(&mut self) {
         let attributes = &self.instance.attributes;
         let head = self.head(self.instance.span);
-        self.body(&self.resource.body, attributes, "", head, true);
+        self.body(&self.resource.body, attributes, "", head, None);
         // Two of them set is a conflict the arguments' own `conflicts` report; none set is
         // this rule's.
         if let Some(rule) = &self.resource.exactly_one_of_when
@@ -101,7 +101,8 @@ impl Walk<'_> {
         attributes: &std::collections::BTreeMap<String, Value>,
         prefix: &str,
         head: Span,
-        top: bool,
+        // The nested block's type; `None` for the resource body.
+        block: Option<&str>,
     ) {
         let json = self.is_json();
         for (name, value) in attributes {
@@ -157,10 +158,10 @@ impl Walk<'_> {
                 }
                 self.conflicts(&block.conflicts, prefix, name, span, attributes, value);
                 self.nested(block, name, &path, value, head);
-            } else if top && name == "timeouts" && !self.resource.timeouts.is_empty() {
+            } else if block.is_none() && name == "timeouts" && !self.resource.timeouts.is_empty() {
                 self.timeouts(&path, value);
-            } else if !(top && matches!(name.as_str(), "region" | "id")) {
-                self.unknown(schema, name, span, is_block, top);
+            } else if !(block.is_none() && matches!(name.as_str(), "region" | "id")) {
+                self.unknown(schema, name, span, is_block, block);
             }
         }
         for (name, arg) in &schema.arguments {
@@ -226,7 +227,13 @@ impl Walk<'_> {
             if let Value::Map(inner) = item {
                 let item_path = format!("{path}[{i}]");
                 let item_head = self.block_span(path, i).unwrap_or(head);
-                self.body(block, inner, &format!("{item_path}."), item_head, false);
+                self.body(
+                    block,
+                    inner,
+                    &format!("{item_path}."),
+                    item_head,
+                    Some(name),
+                );
             }
         }
     }
@@ -263,7 +270,14 @@ impl Walk<'_> {
         }
     }
 
-    fn unknown(&mut self, schema: &Block, name: &str, span: Span, is_block: bool, top: bool) {
+    fn unknown(
+        &mut self,
+        schema: &Block,
+        name: &str,
+        span: Span,
+        is_block: bool,
+        block: Option<&str>,
+    ) {
         let what = if is_block { "block type" } else { "argument" };
         let arguments = schema
             .arguments
@@ -271,15 +285,14 @@ impl Walk<'_> {
             .filter(|(_, a)| !a.computed)
             .map(|(n, _)| n.as_str());
         let mut blocks: Vec<&str> = schema.blocks.keys().map(String::as_str).collect();
-        if top && !self.resource.timeouts.is_empty() {
+        if block.is_none() && !self.resource.timeouts.is_empty() {
             blocks.push("timeouts");
         }
         // A misspelt name may have meant either kind; the list names the kind written.
         let candidates: Vec<&str> = arguments.clone().chain(blocks.iter().copied()).collect();
-        let owner = if top {
-            format!("`{}`", self.instance.rtype)
-        } else {
-            "this block".to_string()
+        let owner = match block {
+            None => format!("`{}`", self.instance.rtype),
+            Some(b) => format!("a `{b}` block"),
         };
         let listed: Vec<&str> = if is_block {
             blocks
@@ -385,7 +398,12 @@ impl Walk<'_> {
                         None,
                     );
                 }
+                // The first wrong element is enough: a computed list may hold thousands.
+                let before = self.problems.len();
                 for (i, item) in items.iter().enumerate() {
+                    if self.problems.len() > before {
+                        break;
+                    }
                     let item_span = self
                         .instance
                         .attribute_spans
@@ -463,7 +481,10 @@ impl Walk<'_> {
     }
 
     fn string(&mut self, arg: &Argument, name: &str, text: &str, span: Span) {
-        let shown = format!("`{name} = {:?}`", text);
+        let shown = match arg.ty {
+            Type::List | Type::Set => format!("the element {text:?} of `{name}`"),
+            _ => format!("`{name} = {text:?}`"),
+        };
         if arg.wants == Some(Wants::Name) && text.starts_with("arn:") {
             self.push(
                 "arn-or-name",
