@@ -127,3 +127,24 @@ fn plans_are_not_schema_checked() {
         "{plan}"
     );
 }
+
+/// Terraform refuses a root module with a schema error or a duplicate name in its own files:
+/// nothing it declares is deployed, so none of its controls passes, and each one that fails
+/// has an error in the report explaining it.
+#[test]
+fn a_refused_root_passes_no_control() {
+    for fixture in [
+        "testdata/check/schema-unknown-argument",
+        "testdata/check/duplicate-declarations",
+    ] {
+        let (_, json) = trailwatch(&["check", "--format", "json", fixture]);
+        let report: serde_json::Value = serde_json::from_str(&json).expect("JSON report");
+        let controls = report["controls"].as_object().cloned().unwrap_or_default();
+        assert!(!controls.is_empty(), "{fixture}");
+        assert!(
+            controls.values().all(|s| s == "fail"),
+            "{fixture}: {controls:?}"
+        );
+        assert!(rules_of(&json).iter().any(|r| r.starts_with("terraform-")));
+    }
+}
