@@ -148,3 +148,47 @@ fn a_refused_root_passes_no_control() {
         assert!(rules_of(&json).iter().any(|r| r.starts_with("terraform-")));
     }
 }
+
+/// `ConflictsWith` holds both ways whichever side the provider lists it on, and is reported
+/// once, at the later of the two arguments.
+#[test]
+fn conflicts_are_reported_once_whichever_side_lists_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"resource "aws_cloudwatch_metric_alarm" "a" {
+  alarm_name          = "a"
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  evaluation_periods  = 1
+  statistic           = "Sum"
+  metric_query {
+    id         = "q"
+    expression = "m1"
+  }
+}
+resource "aws_cloudwatch_metric_alarm" "b" {
+  alarm_name          = "b"
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  evaluation_periods  = 1
+  metric_query {
+    id         = "q"
+    expression = "m1"
+  }
+  period = 60
+}
+"#,
+    )
+    .expect("write");
+    let path = dir.path().to_string_lossy().into_owned();
+    let (_, json) = trailwatch(&["check", "--format", "json", &path]);
+    let report: serde_json::Value = serde_json::from_str(&json).expect("JSON report");
+    let lines: Vec<u64> = report["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter(|f| f["defect"] == "conflicting-arguments")
+        .filter_map(|f| f["location"]["line"].as_u64())
+        .collect();
+    assert_eq!(lines, [6, 19], "{json}");
+}

@@ -144,7 +144,7 @@ impl Walk<'_> {
                     );
                     continue;
                 }
-                self.conflicts(&arg.conflicts, prefix, name, span, attributes, value);
+                self.conflicts(schema, prefix, name, span, attributes, value);
                 self.argument(arg, arg.ty, name, &path, value, span);
             } else if let Some(block) = schema.blocks.get(name) {
                 if !is_block && !json && !matches!(value, Value::Unknown(_)) {
@@ -158,7 +158,7 @@ impl Walk<'_> {
                     );
                     continue;
                 }
-                self.conflicts(&block.conflicts, prefix, name, span, attributes, value);
+                self.conflicts(schema, prefix, name, span, attributes, value);
                 self.nested(block, name, &path, value, head);
             } else if block.is_none() && name == "timeouts" && !self.resource.timeouts.is_empty() {
                 self.timeouts(&path, value);
@@ -324,9 +324,11 @@ impl Walk<'_> {
         );
     }
 
+    /// `ConflictsWith`, read both ways (the provider lists a pair on one side or both),
+    /// reported once, at the later of the two.
     fn conflicts(
         &mut self,
-        conflicts: &[String],
+        schema: &Block,
         prefix: &str,
         name: &str,
         span: Span,
@@ -336,8 +338,24 @@ impl Walk<'_> {
         if !is_set(Some(value)) {
             return;
         }
-        for other in conflicts {
-            // Reported once, at the later of the two.
+        let listed = |n: &str| -> &[String] {
+            match (schema.arguments.get(n), schema.blocks.get(n)) {
+                (Some(a), _) => &a.conflicts,
+                (_, Some(b)) => &b.conflicts,
+                _ => &[],
+            }
+        };
+        let others: BTreeSet<&str> = listed(name)
+            .iter()
+            .map(String::as_str)
+            .chain(
+                attributes
+                    .keys()
+                    .map(String::as_str)
+                    .filter(|other| listed(other).iter().any(|c| c == name)),
+            )
+            .collect();
+        for other in others {
             if is_set(attributes.get(other))
                 && let Some(other_span) = self.written(&format!("{prefix}{other}"))
                 && other_span.range().start < span.range().start
