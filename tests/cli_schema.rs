@@ -192,3 +192,39 @@ resource "aws_cloudwatch_metric_alarm" "b" {
         .collect();
     assert_eq!(lines, [6, 19], "{json}");
 }
+
+/// One mistake in a block with thousands of instances is one finding that counts them.
+#[test]
+fn a_mistake_shared_by_instances_is_one_finding() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"resource "aws_cloudwatch_metric_alarm" "a" {
+  for_each            = toset([for i in range(500) : tostring(i)])
+  alarm_name          = "a"
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  evaluation_periods  = 1
+  metric_name         = "m"
+  statistic           = "Sum${each.key}"
+}
+"#,
+    )
+    .expect("write");
+    let path = dir.path().to_string_lossy().into_owned();
+    let (_, json) = trailwatch(&["check", "--format", "json", &path]);
+    let report: serde_json::Value = serde_json::from_str(&json).expect("JSON report");
+    let messages: Vec<String> = report["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter(|f| f["rule"] == "terraform-schema")
+        .filter_map(|f| f["message"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(messages.len(), 1, "{json}");
+    assert!(
+        messages[0].contains("499 other instance"),
+        "{}",
+        messages[0]
+    );
+}

@@ -5,9 +5,9 @@
 //! or AWS refuses it at apply (an ARN where the API takes a name). A value unknown before
 //! apply is never reported as wrong.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::rules::{Finding, Level};
+use crate::rules::{Finding, Level, Location};
 use crate::terraform::schema::{self, Block, Resource};
 use crate::terraform::source::{SourceMap, Span};
 use crate::terraform::{Instance, Value};
@@ -17,7 +17,9 @@ mod value;
 pub const RULE: &str = "terraform-schema";
 
 /// The findings for every instance of one root module, one per source location and message
-/// (instances of one block share their mistakes).
+/// (instances of one block share their mistakes). Where instances differ only in the value
+/// (`name = "x-${each.key}"` too long), the first instance's finding stands for the others
+/// and says how many: a `for_each` over thousands of keys is one finding, not thousands.
 pub fn check(instances: &[Instance], sources: &SourceMap) -> Vec<Finding> {
     let schema = match schema::aws() {
         Ok(s) => s,
@@ -27,8 +29,11 @@ pub fn check(instances: &[Instance], sources: &SourceMap) -> Vec<Finding> {
             return vec![f];
         }
     };
-    let mut out = Vec::new();
+    let mut out: Vec<Finding> = Vec::new();
     let mut seen = BTreeSet::new();
+    // (location, defect) → the instance that reported it first, its finding, and how many
+    // other instances had it too.
+    let mut first: BTreeMap<(Option<Location>, &str), (&str, usize, usize)> = BTreeMap::new();
     for instance in instances.iter().filter(|i| !i.data) {
         let Some(resource) = schema.resource.get(&instance.rtype) else {
             continue;
@@ -45,11 +50,33 @@ pub fn check(instances: &[Instance], sources: &SourceMap) -> Vec<Finding> {
             if !seen.insert((location.clone(), p.message.clone())) {
                 continue;
             }
+            match first.get_mut(&(location.clone(), p.defect)) {
+                Some((by, _, others)) if *by != instance.address => {
+                    *others += 1;
+                    continue;
+                }
+                Some(_) => {}
+                None => {
+                    first.insert(
+                        (location.clone(), p.defect),
+                        (&instance.address, out.len(), 0),
+                    );
+                }
+            }
             let mut f =
                 super::context::finding(RULE, p.defect, Level::Error, p.message, Some(instance));
             f.location = location;
             f.help = p.help;
             out.push(f);
+        }
+    }
+    for (_, index, others) in first.into_values() {
+        if others > 0
+            && let Some(f) = out.get_mut(index)
+        {
+            f.message.push_str(&format!(
+                " (and in {others} other instance(s) of this block)"
+            ));
         }
     }
     out
