@@ -27,6 +27,15 @@ fn rules_of(json: &str) -> Vec<String> {
         .collect()
 }
 
+/// The JSON report of `check` on one `main.tf` with `text`.
+fn check_text(text: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("main.tf"), text).expect("write");
+    let path = dir.path().to_string_lossy().into_owned();
+    let (_, json) = trailwatch(&["check", "--format", "json", &path]);
+    serde_json::from_str(&json).expect("JSON report")
+}
+
 #[test]
 fn rule_selection_keeps_configuration_errors() {
     for (fixture, rule) in [
@@ -153,9 +162,7 @@ fn a_refused_root_passes_no_control() {
 /// once, at the later of the two arguments.
 #[test]
 fn conflicts_are_reported_once_whichever_side_lists_them() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(
-        dir.path().join("main.tf"),
+    let report = check_text(
         r#"resource "aws_cloudwatch_metric_alarm" "a" {
   alarm_name          = "a"
   comparison_operator = "GreaterThanOrEqualToThreshold"
@@ -177,11 +184,7 @@ resource "aws_cloudwatch_metric_alarm" "b" {
   period = 60
 }
 "#,
-    )
-    .expect("write");
-    let path = dir.path().to_string_lossy().into_owned();
-    let (_, json) = trailwatch(&["check", "--format", "json", &path]);
-    let report: serde_json::Value = serde_json::from_str(&json).expect("JSON report");
+    );
     let lines: Vec<u64> = report["findings"]
         .as_array()
         .cloned()
@@ -190,15 +193,13 @@ resource "aws_cloudwatch_metric_alarm" "b" {
         .filter(|f| f["defect"] == "conflicting-arguments")
         .filter_map(|f| f["location"]["line"].as_u64())
         .collect();
-    assert_eq!(lines, [6, 19], "{json}");
+    assert_eq!(lines, [6, 19], "{report}");
 }
 
 /// One mistake in a block with thousands of instances is one finding that counts them.
 #[test]
 fn a_mistake_shared_by_instances_is_one_finding() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(
-        dir.path().join("main.tf"),
+    let report = check_text(
         r#"resource "aws_cloudwatch_metric_alarm" "a" {
   for_each            = toset([for i in range(500) : tostring(i)])
   alarm_name          = "a"
@@ -208,11 +209,7 @@ fn a_mistake_shared_by_instances_is_one_finding() {
   statistic           = "Sum${each.key}"
 }
 "#,
-    )
-    .expect("write");
-    let path = dir.path().to_string_lossy().into_owned();
-    let (_, json) = trailwatch(&["check", "--format", "json", &path]);
-    let report: serde_json::Value = serde_json::from_str(&json).expect("JSON report");
+    );
     let messages: Vec<String> = report["findings"]
         .as_array()
         .cloned()
@@ -221,7 +218,7 @@ fn a_mistake_shared_by_instances_is_one_finding() {
         .filter(|f| f["rule"] == "terraform-schema")
         .filter_map(|f| f["message"].as_str().map(str::to_string))
         .collect();
-    assert_eq!(messages.len(), 1, "{json}");
+    assert_eq!(messages.len(), 1, "{report}");
     assert!(
         messages[0].contains("499 other instance"),
         "{}",
