@@ -55,10 +55,19 @@ fn check_on_big_stack(
         })
         .collect();
     // A plan was validated by Terraform, and holds computed attributes besides arguments.
-    let (mut findings, refused) = match plan {
+    let (mut findings, mut refused) = match plan {
         Some(_) => (Vec::new(), std::collections::BTreeSet::new()),
         None => schema_findings(&chunks, &loaded.sources),
     };
+    // A name declared twice in a root module's own files: Terraform refuses that root too.
+    for d in &loaded.diagnostics {
+        if d.kind == terraform::DiagKind::Duplicate
+            && let Some(l) = &d.location
+        {
+            let dir = l.file.rsplit_once('/').map_or(".", |(dir, _)| dir);
+            refused.insert(dir);
+        }
+    }
     let mut statuses: Vec<(String, ControlStatus)> = Vec::new();
     let mut nothing = true;
     for (root, outcome) in outcomes {

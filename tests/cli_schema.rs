@@ -27,6 +27,15 @@ fn rules_of(json: &str) -> Vec<String> {
         .collect()
 }
 
+/// The JSON report of `check` on one `main.tf` with `text`.
+fn check_text(text: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("main.tf"), text).expect("write");
+    let path = dir.path().to_string_lossy().into_owned();
+    let (_, json) = trailwatch(&["check", "--format", "json", &path]);
+    serde_json::from_str(&json).expect("JSON report")
+}
+
 #[test]
 fn rule_selection_keeps_configuration_errors() {
     for (fixture, rule) in [
@@ -125,5 +134,94 @@ fn plans_are_not_schema_checked() {
     assert!(
         !rules_of(&plan).iter().any(|r| r == "terraform-schema"),
         "{plan}"
+    );
+}
+
+/// Terraform refuses a root module with a schema error or a duplicate name in its own files:
+/// nothing it declares is deployed, so none of its controls passes, and each one that fails
+/// has an error in the report explaining it.
+#[test]
+fn a_refused_root_passes_no_control() {
+    for fixture in [
+        "testdata/check/schema-unknown-argument",
+        "testdata/check/duplicate-declarations",
+    ] {
+        let (_, json) = trailwatch(&["check", "--format", "json", fixture]);
+        let report: serde_json::Value = serde_json::from_str(&json).expect("JSON report");
+        let controls = report["controls"].as_object().cloned().unwrap_or_default();
+        assert!(!controls.is_empty(), "{fixture}");
+        assert!(
+            controls.values().all(|s| s == "fail"),
+            "{fixture}: {controls:?}"
+        );
+        assert!(rules_of(&json).iter().any(|r| r.starts_with("terraform-")));
+    }
+}
+
+/// `ConflictsWith` holds both ways whichever side the provider lists it on, and is reported
+/// once, at the later of the two arguments.
+#[test]
+fn conflicts_are_reported_once_whichever_side_lists_them() {
+    let report = check_text(
+        r#"resource "aws_cloudwatch_metric_alarm" "a" {
+  alarm_name          = "a"
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  evaluation_periods  = 1
+  statistic           = "Sum"
+  metric_query {
+    id         = "q"
+    expression = "m1"
+  }
+}
+resource "aws_cloudwatch_metric_alarm" "b" {
+  alarm_name          = "b"
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  evaluation_periods  = 1
+  metric_query {
+    id         = "q"
+    expression = "m1"
+  }
+  period = 60
+}
+"#,
+    );
+    let lines: Vec<u64> = report["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter(|f| f["defect"] == "conflicting-arguments")
+        .filter_map(|f| f["location"]["line"].as_u64())
+        .collect();
+    assert_eq!(lines, [6, 19], "{report}");
+}
+
+/// One mistake in a block with thousands of instances is one finding that counts them.
+#[test]
+fn a_mistake_shared_by_instances_is_one_finding() {
+    let report = check_text(
+        r#"resource "aws_cloudwatch_metric_alarm" "a" {
+  for_each            = toset([for i in range(500) : tostring(i)])
+  alarm_name          = "a"
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  evaluation_periods  = 1
+  metric_name         = "m"
+  statistic           = "Sum${each.key}"
+}
+"#,
+    );
+    let messages: Vec<String> = report["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter(|f| f["rule"] == "terraform-schema")
+        .filter_map(|f| f["message"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(messages.len(), 1, "{report}");
+    assert!(
+        messages[0].contains("499 other instance"),
+        "{}",
+        messages[0]
     );
 }

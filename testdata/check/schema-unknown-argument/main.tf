@@ -105,7 +105,7 @@ resource "aws_cloudwatch_log_metric_filter" "root_account_usage" {
   metric_transformation {
     name      = "root-account-usage"
     namespace = "CISBenchmark"
-    value     = "1"
+    metric_value = "1"
   }
 }
 

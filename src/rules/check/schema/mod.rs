@@ -5,17 +5,21 @@
 //! or AWS refuses it at apply (an ARN where the API takes a name). A value unknown before
 //! apply is never reported as wrong.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::rules::{Finding, Level};
-use crate::terraform::schema::{self, Argument, Block, Resource, Type, Wants};
+use crate::rules::{Finding, Level, Location};
+use crate::terraform::schema::{self, Block, Resource};
 use crate::terraform::source::{SourceMap, Span};
-use crate::terraform::{Instance, Reference, Value};
+use crate::terraform::{Instance, Value};
+
+mod value;
 
 pub const RULE: &str = "terraform-schema";
 
 /// The findings for every instance of one root module, one per source location and message
-/// (instances of one block share their mistakes).
+/// (instances of one block share their mistakes). Where instances differ only in the value
+/// (`name = "x-${each.key}"` too long), the first instance's finding stands for the others
+/// and says how many: a `for_each` over thousands of keys is one finding, not thousands.
 pub fn check(instances: &[Instance], sources: &SourceMap) -> Vec<Finding> {
     let schema = match schema::aws() {
         Ok(s) => s,
@@ -25,8 +29,11 @@ pub fn check(instances: &[Instance], sources: &SourceMap) -> Vec<Finding> {
             return vec![f];
         }
     };
-    let mut out = Vec::new();
+    let mut out: Vec<Finding> = Vec::new();
     let mut seen = BTreeSet::new();
+    // (location, defect) → the instance that reported it first, its finding, and how many
+    // other instances had it too.
+    let mut first: BTreeMap<(Option<Location>, &str), (&str, usize, usize)> = BTreeMap::new();
     for instance in instances.iter().filter(|i| !i.data) {
         let Some(resource) = schema.resource.get(&instance.rtype) else {
             continue;
@@ -43,11 +50,33 @@ pub fn check(instances: &[Instance], sources: &SourceMap) -> Vec<Finding> {
             if !seen.insert((location.clone(), p.message.clone())) {
                 continue;
             }
+            match first.get_mut(&(location.clone(), p.defect)) {
+                Some((by, _, others)) if *by != instance.address => {
+                    *others += 1;
+                    continue;
+                }
+                Some(_) => {}
+                None => {
+                    first.insert(
+                        (location.clone(), p.defect),
+                        (&instance.address, out.len(), 0),
+                    );
+                }
+            }
             let mut f =
                 super::context::finding(RULE, p.defect, Level::Error, p.message, Some(instance));
             f.location = location;
             f.help = p.help;
             out.push(f);
+        }
+    }
+    for (_, index, others) in first.into_values() {
+        if others > 0
+            && let Some(f) = out.get_mut(index)
+        {
+            f.message.push_str(&format!(
+                " (and in {others} other instance(s) of this block)"
+            ));
         }
     }
     out
@@ -71,7 +100,7 @@ impl Walk<'_> {
     fn resource(&mut self) {
         let attributes = &self.instance.attributes;
         let head = self.head(self.instance.span);
-        self.body(&self.resource.body, attributes, "", head, true);
+        self.body(&self.resource.body, attributes, "", head, None);
         // Two of them set is a conflict the arguments' own `conflicts` report; none set is
         // this rule's.
         if let Some(rule) = &self.resource.exactly_one_of_when
@@ -101,7 +130,8 @@ impl Walk<'_> {
         attributes: &std::collections::BTreeMap<String, Value>,
         prefix: &str,
         head: Span,
-        top: bool,
+        // The nested block's type; `None` for the resource body.
+        block: Option<&str>,
     ) {
         let json = self.is_json();
         for (name, value) in attributes {
@@ -141,7 +171,7 @@ impl Walk<'_> {
                     );
                     continue;
                 }
-                self.conflicts(&arg.conflicts, prefix, name, span, attributes, value);
+                self.conflicts(schema, prefix, name, span, attributes, value);
                 self.argument(arg, arg.ty, name, &path, value, span);
             } else if let Some(block) = schema.blocks.get(name) {
                 if !is_block && !json && !matches!(value, Value::Unknown(_)) {
@@ -155,12 +185,12 @@ impl Walk<'_> {
                     );
                     continue;
                 }
-                self.conflicts(&block.conflicts, prefix, name, span, attributes, value);
+                self.conflicts(schema, prefix, name, span, attributes, value);
                 self.nested(block, name, &path, value, head);
-            } else if top && name == "timeouts" && !self.resource.timeouts.is_empty() {
+            } else if block.is_none() && name == "timeouts" && !self.resource.timeouts.is_empty() {
                 self.timeouts(&path, value);
-            } else if !(top && matches!(name.as_str(), "region" | "id")) {
-                self.unknown(schema, name, span, is_block, top);
+            } else if !(block.is_none() && matches!(name.as_str(), "region" | "id")) {
+                self.unknown(schema, name, span, is_block, block);
             }
         }
         for (name, arg) in &schema.arguments {
@@ -226,7 +256,13 @@ impl Walk<'_> {
             if let Value::Map(inner) = item {
                 let item_path = format!("{path}[{i}]");
                 let item_head = self.block_span(path, i).unwrap_or(head);
-                self.body(block, inner, &format!("{item_path}."), item_head, false);
+                self.body(
+                    block,
+                    inner,
+                    &format!("{item_path}."),
+                    item_head,
+                    Some(name),
+                );
             }
         }
     }
@@ -263,7 +299,14 @@ impl Walk<'_> {
         }
     }
 
-    fn unknown(&mut self, schema: &Block, name: &str, span: Span, is_block: bool, top: bool) {
+    fn unknown(
+        &mut self,
+        schema: &Block,
+        name: &str,
+        span: Span,
+        is_block: bool,
+        block: Option<&str>,
+    ) {
         let what = if is_block { "block type" } else { "argument" };
         let arguments = schema
             .arguments
@@ -271,15 +314,14 @@ impl Walk<'_> {
             .filter(|(_, a)| !a.computed)
             .map(|(n, _)| n.as_str());
         let mut blocks: Vec<&str> = schema.blocks.keys().map(String::as_str).collect();
-        if top && !self.resource.timeouts.is_empty() {
+        if block.is_none() && !self.resource.timeouts.is_empty() {
             blocks.push("timeouts");
         }
         // A misspelt name may have meant either kind; the list names the kind written.
         let candidates: Vec<&str> = arguments.clone().chain(blocks.iter().copied()).collect();
-        let owner = if top {
-            format!("`{}`", self.instance.rtype)
-        } else {
-            "this block".to_string()
+        let owner = match block {
+            None => format!("`{}`", self.instance.rtype),
+            Some(b) => format!("a `{b}` block"),
         };
         let listed: Vec<&str> = if is_block {
             blocks
@@ -309,9 +351,11 @@ impl Walk<'_> {
         );
     }
 
+    /// `ConflictsWith`, read both ways (the provider lists a pair on one side or both),
+    /// reported once, at the later of the two.
     fn conflicts(
         &mut self,
-        conflicts: &[String],
+        schema: &Block,
         prefix: &str,
         name: &str,
         span: Span,
@@ -321,8 +365,24 @@ impl Walk<'_> {
         if !is_set(Some(value)) {
             return;
         }
-        for other in conflicts {
-            // Reported once, at the later of the two.
+        let listed = |n: &str| -> &[String] {
+            match (schema.arguments.get(n), schema.blocks.get(n)) {
+                (Some(a), _) => &a.conflicts,
+                (_, Some(b)) => &b.conflicts,
+                _ => &[],
+            }
+        };
+        let others: BTreeSet<&str> = listed(name)
+            .iter()
+            .map(String::as_str)
+            .chain(
+                attributes
+                    .keys()
+                    .map(String::as_str)
+                    .filter(|other| listed(other).iter().any(|c| c == name)),
+            )
+            .collect();
+        for other in others {
             if is_set(attributes.get(other))
                 && let Some(other_span) = self.written(&format!("{prefix}{other}"))
                 && other_span.range().start < span.range().start
@@ -335,357 +395,6 @@ impl Walk<'_> {
                 );
             }
         }
-    }
-
-    /// Checks a value against an argument; `ty` is the argument's type, or `string` for
-    /// an element of a list argument.
-    fn argument(
-        &mut self,
-        arg: &Argument,
-        ty: Type,
-        name: &str,
-        path: &str,
-        value: &Value,
-        span: Span,
-    ) {
-        match (ty, value) {
-            (_, Value::Null | Value::Unknown(_)) => {}
-            (_, Value::Reference(r)) => self.reference(arg, ty, name, r, span),
-            (_, Value::Resource(r)) => {
-                let want = match arg.wants {
-                    Some(Wants::Name) => "name",
-                    _ => "arn",
-                };
-                let expr = match ty {
-                    Type::List | Type::Set => format!("[{}.{want}]", r.address),
-                    _ => format!("{}.{want}", r.address),
-                };
-                self.push(
-                    "wrong-type",
-                    span,
-                    format!(
-                        "`{name}` must be a {}, but this is the whole resource `{}` (an object)",
-                        ty.terraform_name(),
-                        r.address
-                    ),
-                    Some(format!("refer to one of its attributes, e.g. `{expr}`")),
-                );
-            }
-            (Type::List | Type::Set, Value::List(items)) => {
-                if let Some(max) = arg.max_items
-                    && items.len() > max
-                {
-                    self.push(
-                        "too-many-items",
-                        span,
-                        format!(
-                            "`{name}` has {} elements, but the provider accepts at most {max}",
-                            items.len()
-                        ),
-                        None,
-                    );
-                }
-                for (i, item) in items.iter().enumerate() {
-                    let item_span = self
-                        .instance
-                        .attribute_spans
-                        .get(&format!("{path}[{i}]"))
-                        .copied()
-                        .unwrap_or(span);
-                    match item {
-                        Value::List(_) | Value::Map(_) => self.push(
-                            "wrong-type",
-                            item_span,
-                            format!(
-                                "each element of `{name}` must be a string, but this is a {}",
-                                item.type_name()
-                            ),
-                            None,
-                        ),
-                        _ => self.argument(arg, Type::String, name, path, item, item_span),
-                    }
-                }
-            }
-            (Type::Map, Value::Map(_)) => {}
-            // A collection where a scalar goes, or the reverse.
-            (Type::List | Type::Set | Type::Map, v) | (_, v @ (Value::List(_) | Value::Map(_))) => {
-                let help = match (ty, v) {
-                    (Type::List | Type::Set, Value::String(_)) => {
-                        Some("put it in brackets: `[…]`".into())
-                    }
-                    _ => None,
-                };
-                self.push(
-                    "wrong-type",
-                    span,
-                    format!(
-                        "`{name}` must be a {}, but this is a {}",
-                        ty.terraform_name(),
-                        v.type_name()
-                    ),
-                    help,
-                );
-            }
-            (Type::Number, v) => match number(v) {
-                Some(n) => self.number(arg, name, n, span),
-                None => self.push(
-                    "wrong-type",
-                    span,
-                    format!("`{name}` must be a number, but this is {}", v.render()),
-                    None,
-                ),
-            },
-            (Type::Bool, v) => {
-                let ok = match v {
-                    Value::Bool(_) => true,
-                    Value::String(s) => matches!(s.text.as_str(), "true" | "false"),
-                    _ => false,
-                };
-                if !ok {
-                    self.push(
-                        "wrong-type",
-                        span,
-                        format!("`{name}` must be true or false, but this is {}", v.render()),
-                        None,
-                    );
-                }
-            }
-            (Type::String, v) => {
-                let text = match v {
-                    Value::String(s) => s.text.clone(),
-                    Value::Number(n) => crate::terraform::value::number_to_string(*n),
-                    Value::Bool(b) => b.to_string(),
-                    _ => return,
-                };
-                self.string(arg, name, &text, span);
-            }
-        }
-    }
-
-    fn string(&mut self, arg: &Argument, name: &str, text: &str, span: Span) {
-        let shown = format!("`{name} = {:?}`", text);
-        if arg.wants == Some(Wants::Name) && text.starts_with("arn:") {
-            self.push(
-                "arn-or-name",
-                span,
-                format!("{shown} is an ARN, but `{name}` takes a name"),
-                Some(format!(
-                    "use the name alone (the ARN's last part, {:?})",
-                    arn_name(text)
-                )),
-            );
-            return;
-        }
-        if arg.wants == Some(Wants::Arn) && !is_arn(text) {
-            self.push(
-                "arn-or-name",
-                span,
-                format!("{shown} is not an ARN, but `{name}` takes an ARN: the provider refuses it at plan"),
-                Some("use the resource's ARN (its `.arn` attribute), not its name".into()),
-            );
-            return;
-        }
-        if arg.arn && !is_arn(text) {
-            self.push(
-                "invalid-value",
-                span,
-                format!("{shown} is not an ARN: the provider refuses it at plan"),
-                Some("use the full ARN (`arn:<partition>:<service>:<region>:<account>:<resource>`), e.g. the resource's `.arn`".into()),
-            );
-            return;
-        }
-        if !arg.one_of.is_empty() {
-            let exact = arg
-                .one_of
-                .iter()
-                .any(|v| v == text || (arg.ignore_case && v.eq_ignore_ascii_case(text)));
-            let pattern = arg
-                .or_pattern
-                .as_deref()
-                .and_then(schema::regex)
-                .is_some_and(|r| r.is_match(text));
-            if !exact && !pattern {
-                let case = arg.one_of.iter().find(|v| v.eq_ignore_ascii_case(text));
-                let help = match case {
-                    Some(v) => format!("values are case-sensitive here: use `{v}`"),
-                    None => match suggest(
-                        text,
-                        &arg.one_of.iter().map(String::as_str).collect::<Vec<_>>(),
-                    ) {
-                        Some(v) => format!("did you mean `{v}`?"),
-                        None => format!("use one of {}", quoted(&arg.one_of, ", ")),
-                    },
-                };
-                let extra = if arg.or_pattern.is_some() {
-                    " or an extended statistic such as `p99`"
-                } else {
-                    ""
-                };
-                self.push(
-                    "invalid-value",
-                    span,
-                    format!(
-                        "{shown} is not one of {}{extra}{}: the provider refuses it at plan",
-                        quoted(&arg.one_of, ", "),
-                        if arg.ignore_case {
-                            ""
-                        } else {
-                            " (case-sensitive)"
-                        }
-                    ),
-                    Some(help),
-                );
-                return;
-            }
-        } else if let Some(p) = arg.or_pattern.as_deref()
-            && schema::regex(p).is_some_and(|r| !r.is_match(text))
-        {
-            self.push(
-                "invalid-value",
-                span,
-                format!("{shown} is not a valid extended statistic (such as `p99`, `tm90`, `IQM`): the provider refuses it at plan"),
-                None,
-            );
-            return;
-        }
-        if let Some([min, max]) = arg.len {
-            let n = text.chars().count();
-            if n < min || n > max {
-                self.push(
-                    "invalid-value",
-                    span,
-                    format!(
-                        "`{name}` is {n} characters long, but the provider accepts {min} to {max}"
-                    ),
-                    None,
-                );
-                return;
-            }
-        }
-        if let (Some(p), Some(means)) = (arg.pattern.as_deref(), arg.pattern_means.as_deref())
-            && schema::regex(p).is_some_and(|r| !r.is_match(text))
-        {
-            self.push(
-                "invalid-value",
-                span,
-                format!("{shown} is not valid here ({means}): the provider refuses it at plan"),
-                None,
-            );
-        }
-    }
-
-    fn number(&mut self, arg: &Argument, name: &str, n: f64, span: Span) {
-        let shown = format!(
-            "`{name} = {}`",
-            crate::terraform::value::number_to_string(n)
-        );
-        if let Some(min) = arg.at_least
-            && n < min
-        {
-            self.push(
-                "invalid-value",
-                span,
-                format!(
-                    "{shown} is below the provider's minimum of {min}: it refuses the value at plan"
-                ),
-                None,
-            );
-        }
-        if let Some([min, max]) = arg.between
-            && (n < min || n > max)
-        {
-            self.push(
-                "invalid-value",
-                span,
-                format!("{shown} is outside {min}..={max}: the provider refuses it at plan"),
-                None,
-            );
-        }
-        if !arg.int_in.is_empty() {
-            let whole = n.fract() == 0.0;
-            let listed = whole && arg.int_in.contains(&(n as i64));
-            let multiple = whole && arg.or_multiple_of.is_some_and(|m| (n as i64) % m == 0);
-            if !listed && !multiple {
-                let values: Vec<String> = arg.int_in.iter().map(i64::to_string).collect();
-                let allowed = match arg.or_multiple_of {
-                    Some(m) => format!("{} or a multiple of {m}", values.join(", ")),
-                    None => values.join(", "),
-                };
-                self.push(
-                    "invalid-value",
-                    span,
-                    format!("{shown} is not accepted: the provider takes {allowed}"),
-                    None,
-                );
-            }
-        }
-    }
-
-    /// A reference to another resource's attribute: its value is unknown, but what it names
-    /// (a name or an ARN) and its type are not.
-    fn reference(&mut self, arg: &Argument, ty: Type, name: &str, r: &Reference, span: Span) {
-        let Some(rtype) = schema::address_type(&r.address) else {
-            return;
-        };
-        let Ok(data) = schema::aws() else {
-            return;
-        };
-        let Some(target) = data.resource.get(rtype) else {
-            return;
-        };
-        let attr = r.attribute.as_str();
-        let target_ty = match attr {
-            "id" => Some(Type::String),
-            _ => target.body.arguments.get(attr).map(|a| a.ty),
-        };
-        if let Some(target_ty) = target_ty {
-            let scalar = |t: Type| matches!(t, Type::String | Type::Number | Type::Bool);
-            if scalar(target_ty) != scalar(ty) {
-                let fix = if matches!(ty, Type::List | Type::Set) {
-                    Some(format!("put it in brackets: `[{r}]`"))
-                } else {
-                    None
-                };
-                self.push(
-                    "wrong-type",
-                    span,
-                    format!(
-                        "`{name}` must be a {}, but `{r}` is a {}",
-                        ty.terraform_name(),
-                        target_ty.terraform_name()
-                    ),
-                    fix,
-                );
-                return;
-            }
-        }
-        let names = match attr {
-            "arn" => Some(Wants::Arn),
-            "name" | "name_prefix" => Some(Wants::Name),
-            "id" => match target.id.as_str() {
-                "arn" => Some(Wants::Arn),
-                "name" => Some(Wants::Name),
-                _ => None,
-            },
-            _ => None,
-        };
-        let (Some(want), Some(got)) = (arg.wants, names) else {
-            return;
-        };
-        if want == got {
-            return;
-        }
-        let base = &r.address;
-        let (what, better) = match want {
-            Wants::Name => ("a name, but this is an ARN", format!("{base}.name")),
-            Wants::Arn => ("an ARN, but this is a name", format!("{base}.arn")),
-        };
-        self.push(
-            "arn-or-name",
-            span,
-            format!("`{name}` takes {what} (`{r}`): AWS refuses it when Terraform applies"),
-            Some(format!("use `{better}`")),
-        );
     }
 
     fn push(&mut self, defect: &'static str, span: Span, message: String, help: Option<String>) {
@@ -755,14 +464,6 @@ impl Walk<'_> {
     }
 }
 
-fn number(v: &Value) -> Option<f64> {
-    match v {
-        Value::Number(n) => Some(*n),
-        Value::String(s) => s.text.trim().parse().ok(),
-        _ => None,
-    }
-}
-
 fn is_set(v: Option<&Value>) -> bool {
     matches!(v, Some(v) if !matches!(v, Value::Null | Value::Unknown(_)))
 }
@@ -771,22 +472,7 @@ fn is_set_or_unknown(v: Option<&Value>) -> bool {
     matches!(v, Some(v) if !matches!(v, Value::Null))
 }
 
-fn is_arn(text: &str) -> bool {
-    text.starts_with("arn:") && text.splitn(6, ':').count() == 6
-}
-
-fn arn_name(arn: &str) -> &str {
-    let resource = arn.splitn(6, ':').nth(5).unwrap_or(arn);
-    let resource = resource.strip_suffix(":*").unwrap_or(resource);
-    resource
-        .strip_prefix("log-group:")
-        .unwrap_or(resource)
-        .rsplit('/')
-        .next()
-        .unwrap_or(resource)
-}
-
-fn quoted(names: &[impl AsRef<str>], sep: &str) -> String {
+pub(super) fn quoted(names: &[impl AsRef<str>], sep: &str) -> String {
     names
         .iter()
         .map(|n| format!("`{}`", n.as_ref()))
@@ -796,7 +482,7 @@ fn quoted(names: &[impl AsRef<str>], sep: &str) -> String {
 
 /// The candidate a misspelt name most likely meant: a small edit distance (Terraform's own
 /// suggestion), or a name made of the same words (`filter_pattern` → `pattern`).
-fn suggest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+pub(super) fn suggest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
     let by_distance = candidates
         .iter()
         .map(|c| {
@@ -837,15 +523,5 @@ mod tests {
         assert_eq!(suggest("log_group", &args), Some("log_group_name"));
         assert_eq!(suggest("retention", &args), None);
         assert_eq!(suggest("Summ", &["Sum", "Average"]), Some("Sum"));
-    }
-
-    #[test]
-    fn arns() {
-        assert!(is_arn("arn:aws:logs:us-east-1:123456789012:log-group:x:*"));
-        assert!(!is_arn("cloudtrail-logs"));
-        assert_eq!(
-            arn_name("arn:aws:logs:us-east-1:123456789012:log-group:trail:*"),
-            "trail"
-        );
     }
 }
