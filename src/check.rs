@@ -148,6 +148,8 @@ fn check_on_big_stack(
             resource: d.location.as_ref().map(|l| l.file.clone()),
             suppression: None,
             baselined: false,
+            controls: Vec::new(),
+            caused_by: Vec::new(),
         });
     }
     findings.extend(skipped_files(&loaded, paths));
@@ -244,6 +246,8 @@ fn skipped_files(loaded: &terraform::Loaded, paths: &[PathBuf]) -> Vec<Finding> 
                 resource: Some(path),
                 suppression: None,
                 baselined: false,
+                controls: Vec::new(),
+                caused_by: Vec::new(),
             }
         })
         .collect()

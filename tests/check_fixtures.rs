@@ -185,6 +185,9 @@ fn unexplained(report: &serde_json::Value, levels: &[(String, String)]) -> Vec<S
             .map_or("error", |(_, l)| l.as_str());
         let concerns = |f: &serde_json::Value| {
             f["control"] == id.as_str()
+                || f["controls"]
+                    .as_array()
+                    .is_some_and(|c| c.iter().any(|c| c == id.as_str()))
                 || (f["control"].is_null()
                     && (f["rule"].as_str().is_some_and(|r| r.starts_with("trail-"))
                         || [

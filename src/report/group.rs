@@ -84,6 +84,8 @@ mod tests {
             resource: Some(resource.into()),
             suppression: None,
             baselined: false,
+            controls: Vec::new(),
+            caused_by: Vec::new(),
         }
     }
 

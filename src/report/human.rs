@@ -78,10 +78,10 @@ impl miette::Diagnostic for Rendered<'_> {
             Some(short_label(self.finding)),
             span(primary.start, primary.end),
         )];
-        for related in &self.finding.related {
-            if related.location.path == primary.path {
+        for (related, message) in related_by_place(self.finding) {
+            if in_snippet(primary, &related.location) {
                 labels.push(LabeledSpan::new_with_span(
-                    Some(related.message.clone()),
+                    Some(message),
                     span(related.location.start, related.location.end),
                 ));
             }
@@ -141,13 +141,47 @@ fn help_text(f: &Finding) -> Option<String> {
     if let Some(fix) = &f.fix {
         lines.push(format!("fix: {}: {}", fix.description, fix.replacement));
     }
-    let primary = f.location.as_ref().map(|l| l.path.as_str());
-    for r in &f.related {
-        if Some(r.location.path.as_str()) != primary {
-            lines.push(format!("related: {}: {}", r.location, r.message));
+    for (r, message) in related_by_place(f) {
+        if !f
+            .location
+            .as_ref()
+            .is_some_and(|p| in_snippet(p, &r.location))
+        {
+            lines.push(format!("related: {}: {message}", r.location));
         }
     }
     (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// Whether a related location is labelled in the primary's snippet: in the same file and
+/// a few lines away (a snippet shows every line between its labels, so a related location
+/// 300 lines down is listed under help instead).
+fn in_snippet(primary: &crate::rules::Location, related: &crate::rules::Location) -> bool {
+    const NEAR: usize = 12;
+    related.path == primary.path
+        && related.line.abs_diff(primary.line) <= NEAR
+        && (related.start, related.end) != (primary.start, primary.end)
+}
+
+/// Related locations, one per place: several at one place (the `for_each` instances of one
+/// alarm block) show the first message and how many more there are.
+fn related_by_place(f: &Finding) -> Vec<(&crate::rules::Related, String)> {
+    let mut out: Vec<(&crate::rules::Related, usize)> = Vec::new();
+    for r in &f.related {
+        match out
+            .iter_mut()
+            .find(|(first, _)| first.location == r.location)
+        {
+            Some((_, more)) => *more += 1,
+            None => out.push((r, 0)),
+        }
+    }
+    out.into_iter()
+        .map(|(r, more)| match more {
+            0 => (r, r.message.clone()),
+            n => (r, format!("{} (and {n} more here)", r.message)),
+        })
+        .collect()
 }
 
 pub fn render(report: &Report, options: &Options) -> String {

@@ -19,6 +19,7 @@ fn finding(f: &Finding) -> Value {
     json!({
         "rule": f.rule,
         "control": f.control,
+        "controls": f.controls,
         "defect": f.defect,
         "level": f.level.as_str(),
         "message": f.message,

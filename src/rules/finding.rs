@@ -121,6 +121,13 @@ pub struct Finding {
     pub suppression: Option<super::suppress::Suppression>,
     /// Set when the finding is in the `--baseline` file: known, not new.
     pub baselined: bool,
+    /// For a chain-wide finding, the controls it keeps from passing (a topic nobody
+    /// subscribes to, for the controls whose alarms notify it): `--rule` keeps it for each.
+    pub controls: Vec<String>,
+    /// The resources whose own defect is the cause of this one (the topic behind an alarm
+    /// that notifies it): the check folds this finding into theirs, so one cause is one
+    /// finding. Never in a report.
+    pub caused_by: Vec<String>,
 }
 
 impl Finding {

@@ -114,6 +114,8 @@ pub fn apply(
                 resource: Some(format!("{}:{}", d.location.path, d.rules.join(","))),
                 suppression: None,
                 baselined: false,
+                controls: Vec::new(),
+                caused_by: Vec::new(),
             });
         }
     }

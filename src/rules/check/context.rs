@@ -203,5 +203,7 @@ pub fn finding(
         resource: instance.map(|i| i.address.clone()),
         suppression: None,
         baselined: false,
+        controls: Vec::new(),
+        caused_by: Vec::new(),
     }
 }

@@ -462,8 +462,9 @@ fn diagnose(
         f
     };
     let before = ctx.mark();
-    let nowhere = intended.iter().all(|f| placement[*f] == OnTrail::No);
-    if nowhere {
+    // Filters meant for the control that read another log group get their own finding,
+    // which says why the control fails; with none, the control is missing.
+    if intended.is_empty() {
         ctx.push(scoped(control_missing(graph, ctx, control, declared)));
     }
     let mut union = BTreeSet::new();
@@ -500,17 +501,29 @@ fn diagnose(
             ctx.push(finding);
         }
         if placement[f] == OnTrail::No {
+            let cause = match &filter.log_group {
+                Target::Resolved(i) => Some(graph.log_groups[*i].instance.address.clone()),
+                Target::External(name) => Some(format!("log group {name}")),
+                Target::Unknown(_) | Target::Missing => None,
+            };
+            let group = match (&filter.log_group, &cause) {
+                (Target::Resolved(_), Some(address)) => format!("log group `{address}`"),
+                (Target::External(name), _) => format!("log group `{name}`"),
+                _ => "a log group".to_string(),
+            };
             let mut finding = scoped(finding(
                 "",
                 "filter-log-group-not-from-trail",
                 Level::Error,
                 format!(
-                    "filter `{}` reads a log group that no CloudTrail trail sends to: it never sees the {} events",
+                    "filter `{}` reads {group}, which no CloudTrail trail sends to: it never sees the {} events",
                     filter.instance.address, control.id
                 ),
                 Some(filter.instance),
             ));
             finding.location = ctx.attribute(filter.instance, "log_group_name");
+            // Filters reading the same log group share this cause: one finding.
+            finding.caused_by = cause.into_iter().collect();
             finding.help =
                 Some("point `log_group_name` at the log group the trail delivers to".to_string());
             ctx.push(finding);

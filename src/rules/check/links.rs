@@ -250,7 +250,7 @@ fn notify(alarm: &Alarm, graph: &Graph, ctx: &mut Context, subscribed: &[String]
         );
     }
     let mut unverifiable = None;
-    let mut topic_problem = None;
+    let mut broken_topics = Vec::new();
     for (i, action) in alarm.actions.iter().enumerate() {
         // The same unknown topic a subscription subscribes (the same variable or
         // expression): subscribed, whatever its ARN turns out to be.
@@ -285,7 +285,7 @@ fn notify(alarm: &Alarm, graph: &Graph, ctx: &mut Context, subscribed: &[String]
                     ));
                     continue;
                 }
-                topic_problem = Some(topic.instance.address.clone());
+                broken_topics.push(topic.instance.address.clone());
             }
             Action::Topic(Target::External(arn)) if subscribed.contains(arn) => return Notify::Ok,
             Action::Topic(Target::External(arn)) => {
@@ -308,19 +308,26 @@ fn notify(alarm: &Alarm, graph: &Graph, ctx: &mut Context, subscribed: &[String]
             Some("give the value (`--var`, `--var-file`), or check a plan JSON".to_string());
         return Notify::Unverifiable(Box::new(note));
     }
-    if let Some(topic) = topic_problem {
+    if !broken_topics.is_empty() {
+        // The topic's own finding says why; this one is folded into it.
         let mut f = finding(
             "",
             "alarm-no-actions",
             Level::Error,
             format!(
-                "alarm `{}` notifies topic `{topic}`, which cannot deliver to anyone",
-                instance.address
+                "alarm `{}` notifies {}, which cannot deliver to anyone",
+                instance.address,
+                broken_topics
+                    .iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
             ),
             Some(instance),
         );
         f.location = ctx.attribute(instance, "alarm_actions");
         f.help = Some("see the topic's own finding".to_string());
+        f.caused_by = broken_topics;
         return Notify::Broken(Box::new(f));
     }
     broken(

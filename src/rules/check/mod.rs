@@ -2,6 +2,7 @@
 //! coverage check that decides, per control, whether some working chain catches every
 //! required event.
 
+mod cause;
 mod context;
 mod coverage;
 mod intent;
@@ -40,6 +41,7 @@ const EVERY_CONTROL: &[&str] = &[
 pub fn concerns(f: &Finding, id: &str, controls: &[Control]) -> bool {
     f.rule == id
         || f.control.as_deref() == Some(id)
+        || f.controls.iter().any(|c| c == id)
         || (f.control.is_none()
             && EVERY_CONTROL.contains(&f.rule.as_str())
             && controls.iter().any(|c| c.id == id))
@@ -142,7 +144,7 @@ pub fn check(
     let all: Vec<&Control> = controls.iter().collect();
     let mut statuses = coverage::check(graph, &mut ctx, &all, &links, options, &cache.coverage);
     not_downloaded(graph, &mut ctx);
-    let mut findings = ctx.into_findings();
+    let mut findings = cause::fold(ctx.into_findings());
     if graph.modules_may_monitor() {
         may_be_in_modules(&mut findings, &mut statuses);
     }
@@ -241,9 +243,10 @@ fn may_be_in_modules(findings: &mut Vec<Finding>, statuses: &mut [(String, Contr
     const MAY_BE_ADDED: [&str; 2] = ["control-missing", "filter-metric-without-alarm"];
     findings.retain(|f| !MAY_BE_ADDED.contains(&f.defect.as_str()));
     for (control, status) in statuses.iter_mut() {
-        let explained = findings
-            .iter()
-            .any(|f| f.level == Level::Error && f.control.as_ref() == Some(control));
+        let explained = findings.iter().any(|f| {
+            f.level == Level::Error
+                && (f.control.as_ref() == Some(control) || f.controls.contains(control))
+        });
         if *status == ControlStatus::Fail && !explained {
             *status = ControlStatus::Unverifiable;
         }
