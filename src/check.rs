@@ -207,8 +207,7 @@ fn check_on_big_stack(
     }
 }
 
-/// A `file-skipped` warning for each Terraform file (or directory) met but not analysed,
-/// unless it was loaded after all (a module source naming a hidden directory).
+/// A `file-skipped` warning for each Terraform file (or directory) met but not analysed.
 fn skipped_files(loaded: &terraform::Loaded, paths: &[PathBuf]) -> Vec<Finding> {
     let base = match paths {
         [only] if only.is_dir() => Some(only.as_path()),
@@ -217,7 +216,7 @@ fn skipped_files(loaded: &terraform::Loaded, paths: &[PathBuf]) -> Vec<Finding> 
     loaded
         .skipped
         .iter()
-        .filter(|s| s.reported && loaded.sources.find(&s.path).is_none())
+        .filter(|s| s.reported)
         .map(|s| {
             let path = match base {
                 Some(base) => terraform::eval::relative(&s.path, base),

@@ -12,11 +12,13 @@
 //! Large inputs are generated into a temporary directory at run time. See
 //! `docs/reliability.md` for the list and for the fuzz targets.
 
+mod common;
+
 use std::fs;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -44,39 +46,26 @@ fn trailwatch(cwd: &Path, args: &[&str]) -> Run {
 /// [`trailwatch`] with standard output going to `stdout` (a full device, a closed pipe)
 /// instead of a file the test reads.
 fn trailwatch_to(cwd: &Path, args: &[&str], stdout: Option<Stdio>) -> Run {
-    let out = tempfile::tempdir().expect("temp dir");
-    let stdout_path = out.path().join("stdout");
-    let stderr_path = out.path().join("stderr");
-    let stdout =
-        stdout.unwrap_or_else(|| fs::File::create(&stdout_path).expect("stdout file").into());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_trailwatch"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(stdout)
-        .stderr(fs::File::create(&stderr_path).expect("stderr file"))
-        .spawn()
-        .expect("the trailwatch binary runs");
-    let start = Instant::now();
-    let mut peak_kb = 0;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for trailwatch") {
-            break status;
-        }
-        peak_kb = peak_kb.max(peak_rss_kb(child.id()));
-        if start.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("trailwatch {args:?} did not finish within {TIMEOUT:?}: a hang");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    trailwatch_with(cwd, args, stdout, |_| {})
+}
+
+/// [`trailwatch_to`], the command first adjusted by `setup` (another user).
+fn trailwatch_with(
+    cwd: &Path,
+    args: &[&str],
+    stdout: Option<Stdio>,
+    setup: impl FnOnce(&mut Command),
+) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_trailwatch"));
+    command.args(args).current_dir(cwd).env("NO_COLOR", "1");
+    setup(&mut command);
+    let done = common::run_polled(&mut command, stdout, TIMEOUT);
+    let status = done.status;
     let run = Run {
         args: args.iter().map(|a| a.to_string()).collect(),
         code: status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&fs::read(&stdout_path).unwrap_or_default()).into_owned(),
-        stderr: String::from_utf8_lossy(&fs::read(&stderr_path).unwrap_or_default()).into_owned(),
+        stdout: done.stdout,
+        stderr: done.stderr,
     };
     // SIGPIPE is how a writer learns its reader has gone (`| head`): the one signal allowed.
     #[cfg(unix)]
@@ -103,22 +92,11 @@ fn trailwatch_to(cwd: &Path, args: &[&str], stdout: Option<Stdio>) -> Run {
         run.stderr
     );
     assert!(
-        peak_kb <= MAX_RSS_KB,
-        "trailwatch {args:?} used {peak_kb} kB of memory"
+        done.peak_kb <= MAX_RSS_KB,
+        "trailwatch {args:?} used {} kB of memory",
+        done.peak_kb
     );
     run
-}
-
-/// The peak resident set of a running process, in kB (0 where unknown).
-fn peak_rss_kb(pid: u32) -> u64 {
-    fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
 }
 
 /// A temporary tree holding the valid configuration as `valid.tf`.
@@ -145,9 +123,14 @@ struct Checked {
 }
 
 fn check(dir: &Path, extra: &[&str]) -> Checked {
+    check_with(dir, extra, |_| {})
+}
+
+/// [`check`], each command first adjusted by `setup` (another user).
+fn check_with(dir: &Path, extra: &[&str], setup: impl Fn(&mut Command)) -> Checked {
     let mut args = vec!["check", ".", "--format", "json"];
     args.extend_from_slice(extra);
-    let json = trailwatch(dir, &args);
+    let json = trailwatch_with(dir, &args, None, &setup);
     let report: Value = serde_json::from_str(&json.stdout).unwrap_or_else(|e| {
         panic!(
             "trailwatch {:?} printed no JSON report ({e}):\n{}\n{}",
@@ -156,7 +139,7 @@ fn check(dir: &Path, extra: &[&str]) -> Checked {
     });
     let mut args = vec!["check", "."];
     args.extend_from_slice(extra);
-    let human = trailwatch(dir, &args);
+    let human = trailwatch_with(dir, &args, None, &setup);
     assert_eq!(
         json.code, human.code,
         "JSON and human runs disagree on the exit status"
@@ -383,7 +366,8 @@ fn file_of_50_mb() {
     }
     f.flush().expect("flush huge.tf");
     drop(f);
-    check_hostile(dir.path(), &[("huge.tf", None, "larger than")]);
+    let c = check_hostile(dir.path(), &[]);
+    assert_skipped(&c, "huge.tf", "cannot be read: file is larger than 16 MiB");
 }
 
 /// A 1 MB single line: a string literal and a comment, each a megabyte long, parse.
@@ -475,24 +459,65 @@ fn directory_named_main_tf() {
     assert_not_mentioned(&c, "main.tf\"");
 }
 
-/// A file without read permission is reported by name. As root, `chmod 000` does not stop
-/// reading, so the case is skipped there (with the reason printed).
+/// How to run trailwatch so that permissions bind it: as is, or as user `nobody` when the
+/// tests run as root (whom `chmod 000` does not stop). `dir` is opened to other users for
+/// that. `None` (with the reason printed) when root cannot switch users here.
+#[cfg(unix)]
+fn unprivileged(dir: &Path) -> Option<impl Fn(&mut Command) + Copy> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::process::CommandExt;
+    // A directory this process just created is owned by its effective user.
+    let root = fs::metadata(dir).expect("stat the tree").uid() == 0;
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).expect("chmod the tree");
+    let as_nobody = move |c: &mut Command| {
+        if root {
+            c.uid(65534).gid(65534);
+        }
+    };
+    let mut probe = Command::new(env!("CARGO_BIN_EXE_trailwatch"));
+    as_nobody(probe.arg("--version").stdout(Stdio::null()));
+    if !probe.status().is_ok_and(|s| s.success()) {
+        eprintln!("skipped: running as root, and trailwatch cannot be started as user nobody");
+        return None;
+    }
+    Some(as_nobody)
+}
+
+/// A file and directories without read permission (a file `chmod 000`, a directory that
+/// cannot be listed, one that cannot be entered) are `file-skipped` warnings with the
+/// system's reason, not syntax errors; the rest is analysed. As root the binary runs as
+/// `nobody`, so the case is tested there too.
 #[cfg(unix)]
 #[test]
-fn unreadable_file() {
+fn unreadable_files_and_directories() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tree();
-    write(dir.path(), "secret.tf", "locals {}\n");
-    let path = dir.path().join("secret.tf");
-    fs::set_permissions(&path, fs::Permissions::from_mode(0o000)).expect("chmod 000");
-    if fs::read(&path).is_ok() {
-        eprintln!(
-            "skipped unreadable_file: this user (root?) can read a chmod 000 file, so it cannot be made unreadable"
-        );
+    let Some(setup) = unprivileged(dir.path()) else {
         return;
+    };
+    write(dir.path(), "secret.tf", "locals {}\n");
+    write(dir.path(), "unlisted/main.tf", "locals {}\n");
+    write(dir.path(), "closed/inner/main.tf", "locals {}\n");
+    let modes = [("secret.tf", 0o000), ("unlisted", 0o300), ("closed", 0o000)];
+    for (name, mode) in modes {
+        let path = dir.path().join(name);
+        fs::set_permissions(path, fs::Permissions::from_mode(mode)).expect("chmod");
     }
-    check_hostile(dir.path(), &[("secret.tf", None, "cannot read")]);
-    let _ = fs::set_permissions(&path, fs::Permissions::from_mode(0o644));
+    let c = check_with(dir.path(), &[], setup);
+    assert_valid_analysed(&c);
+    assert_exit(&c, 1);
+    assert_skipped(&c, "secret.tf", "cannot be read: Permission denied");
+    assert_skipped(&c, "unlisted", "Permission denied");
+    assert_skipped(&c, "closed", "Permission denied");
+    assert!(
+        with_rule(&c, "terraform-syntax").is_empty(),
+        "{}",
+        c.json.stdout
+    );
+    for (name, _) in modes {
+        let path = dir.path().join(name);
+        let _ = fs::set_permissions(path, fs::Permissions::from_mode(0o755));
+    }
 }
 
 /// A path that does not exist: exit 2 and a message naming it.
@@ -1369,8 +1394,8 @@ fn huge_sparse_file_is_not_read() {
     let dir = tree();
     let big = fs::File::create(dir.path().join("big.tf")).expect("create");
     big.set_len(3 << 30).expect("sparse file");
-    let c = check_hostile(dir.path(), &[("big.tf", None, "larger than 16 MiB")]);
-    assert_valid_analysed(&c);
+    let c = check_hostile(dir.path(), &[]);
+    assert_skipped(&c, "big.tf", "larger than 16 MiB");
     let run = trailwatch(
         dir.path(),
         &["check", "big.tf", "valid.tf", "--format", "json"],
@@ -1426,6 +1451,125 @@ fn skipped_files_are_findings() {
     assert_eq!(run.code, 1, "{}", run.stdout);
     let run = trailwatch(alone.path(), &["check", ".", "--fail-on", "error"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+/// The `file-skipped` findings whose location is `path`.
+fn skipped_at<'a>(c: &'a Checked, path: &str) -> Vec<&'a Value> {
+    with_rule(c, "file-skipped")
+        .into_iter()
+        .filter(|f| f["location"]["path"] == path)
+        .collect()
+}
+
+/// Hidden directories are not walked, but the Terraform files under them are reported:
+/// one warning per hidden directory (not one per file) saying how many and how to include
+/// them. `.git/` and `.terraform/` belong to tools and are never reported; a hidden
+/// directory a module `source` names is loaded, and one named on the command line is
+/// analysed (before, all of them were passed over without a word).
+#[test]
+fn hidden_directories_are_reported_once_each() {
+    let dir = tree();
+    let files = 200;
+    for i in 0..files {
+        write(
+            dir.path(),
+            &format!(".terragrunt-cache/c{i}/main.tf"),
+            "locals {}\n",
+        );
+    }
+    write(dir.path(), ".github/infra/alarms.tf", OUTSIDE_FILTER);
+    write(dir.path(), ".git/x.tf", "locals {}\n");
+    write(dir.path(), ".terraform/modules/m/main.tf", "locals {}\n");
+    write(dir.path(), ".empty/readme.md", "no Terraform here\n");
+    write(dir.path(), ".modules/m/main.tf", "locals {}\n");
+    write(
+        dir.path(),
+        "call.tf",
+        "module \"m\" {\n  source = \"./.modules/m\"\n}\n",
+    );
+    let c = check_hostile(dir.path(), &[]);
+    let cache = skipped_at(&c, ".terragrunt-cache");
+    assert_eq!(cache.len(), 1, "{}", c.json.stdout);
+    assert!(
+        text(&cache[0]["message"]).contains(&format!("holding {files} Terraform files"))
+            && text(&cache[0]["message"]).contains("trailwatch check . .terragrunt-cache"),
+        "{}",
+        cache[0]
+    );
+    assert_skipped(&c, ".github", "holding 1 Terraform file;");
+    assert_eq!(
+        with_rule(&c, "file-skipped").len(),
+        2,
+        "only the two hidden directories holding unread Terraform files:\n{}",
+        c.json.stdout
+    );
+    // Named on the command line, the directory is analysed and no longer reported.
+    let run = trailwatch(dir.path(), &["inspect", ".github", "--all"]);
+    assert!(run.stdout.contains("evil_outside"), "{}", run.stdout);
+    let run = trailwatch(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            ".github",
+            "--format",
+            "json",
+            "--fail-on",
+            "error",
+        ],
+    );
+    assert!(
+        !run.stdout.contains(".github is not analysed"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains(".terragrunt-cache"), "{}", run.stdout);
+    // The warning counts for --fail-on on its own.
+    let alone = tempfile::tempdir().expect("temp dir");
+    write(alone.path(), "main.tf", "locals {}\n");
+    write(alone.path(), ".infra/main.tf", "locals {}\n");
+    let run = trailwatch(alone.path(), &["check", "."]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+}
+
+/// A variable file Terraform does not load by itself (`prod.tfvars`, anything but
+/// `terraform.tfvars` and `*.auto.tfvars`) is a warning naming the fix; passed with
+/// `--var-file` or the configuration's `var_files`, it is analysed and not reported.
+#[test]
+fn variable_files_terraform_does_not_load_are_reported() {
+    let dir = tree();
+    write(dir.path(), "prod.tfvars", "region = \"eu-west-1\"\n");
+    write(dir.path(), "envs/staging.tfvars.json", "{}\n");
+    write(dir.path(), "terraform.tfvars", "\n");
+    write(dir.path(), "x.auto.tfvars", "\n");
+    let c = check_hostile(dir.path(), &[]);
+    assert_skipped(&c, "prod.tfvars", "pass `--var-file PATH`");
+    assert_skipped(
+        &c,
+        "envs/staging.tfvars.json",
+        "`var_files` of .trailwatch.toml",
+    );
+    for loaded in ["terraform.tfvars", "x.auto.tfvars"] {
+        assert!(skipped_at(&c, loaded).is_empty(), "{}", c.json.stdout);
+    }
+    let given = check(dir.path(), &["--var-file", "./prod.tfvars"]);
+    assert!(
+        skipped_at(&given, "prod.tfvars").is_empty(),
+        "{}",
+        given.json.stdout
+    );
+    write(
+        dir.path(),
+        ".trailwatch.toml",
+        "var_files = [\"envs/staging.tfvars.json\"]\n",
+    );
+    let configured = check(dir.path(), &[]);
+    assert!(
+        skipped_at(&configured, "envs/staging.tfvars.json").is_empty(),
+        "{}",
+        configured.json.stdout
+    );
+    assert_skipped(&configured, "prod.tfvars", "--var-file");
 }
 
 /// `trailwatch explain file-skipped` documents the rule.

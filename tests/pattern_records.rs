@@ -1,10 +1,12 @@
 //! `pattern test` reads records as a stream: bounded memory on endless or huge input,
 //! and a clear error naming the file and line for a bad record.
 
+mod common;
+
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 /// Peak resident set allowed for any run here. A record file held in memory would
 /// need more than the 120 MiB that `a_huge_stream_is_read_in_bounded_memory` sends.
@@ -20,50 +22,19 @@ struct Run {
 
 /// Runs `trailwatch pattern test` with stdout and stderr in files, polling its peak RSS.
 fn pattern_test(args: &[&str]) -> Run {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let stdout_path = dir.path().join("stdout");
-    let stderr_path = dir.path().join("stderr");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_trailwatch"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_trailwatch"));
+    command
         .arg("pattern")
         .arg("test")
         .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&stdout_path).expect("stdout file"))
-        .stderr(std::fs::File::create(&stderr_path).expect("stderr file"))
-        .spawn()
-        .expect("the trailwatch binary runs");
-    let start = Instant::now();
-    let mut peak_kb = 0;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        peak_kb = peak_kb.max(peak_rss_kb(child.id()));
-        if start.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("pattern test {args:?} did not finish within {TIMEOUT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
+        .env("NO_COLOR", "1");
+    let done = common::run_polled(&mut command, None, TIMEOUT);
     Run {
-        code: status.code().unwrap_or(-1),
-        stdout: std::fs::read_to_string(&stdout_path).unwrap_or_default(),
-        stderr: std::fs::read_to_string(&stderr_path).unwrap_or_default(),
-        peak_kb,
+        code: done.status.code().unwrap_or(-1),
+        stdout: done.stdout,
+        stderr: done.stderr,
+        peak_kb: done.peak_kb,
     }
-}
-
-fn peak_rss_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
 }
 
 /// A FIFO at `path` (Unix only; the tests that use one are skipped elsewhere).

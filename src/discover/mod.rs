@@ -1,8 +1,10 @@
 //! Finds the Terraform files under the paths given: `.tf`, `.tf.json`, `terraform.tfvars(.json)`
-//! and `*.auto.tfvars(.json)`. Skips `.terraform/`, hidden directories and test files, and
-//! never follows a symlink out of the scanned root. A file named like Terraform's that is
-//! not read (not a regular file, a name that is not UTF-8, a directory that cannot be
-//! listed) is [`Skipped`] with `reported` set, so it becomes a `file-skipped` finding.
+//! and `*.auto.tfvars(.json)`. Skips `.terraform/`, `.git/`, other hidden directories and
+//! test files, and never follows a symlink out of the scanned root. A file named like
+//! Terraform's that is not read (not a regular file, a name that is not UTF-8, a directory
+//! that cannot be listed, a `.tfvars` Terraform does not load by itself) is [`Skipped`] with
+//! `reported` set, so it becomes a `file-skipped` finding; so is a hidden directory holding
+//! Terraform files, once for the directory.
 
 pub mod callers;
 pub mod read;
@@ -40,6 +42,9 @@ pub struct Skipped {
     /// A Terraform file (or a directory that may hold some) that is not analysed: reported
     /// as a `file-skipped` finding, not only under `--verbose`.
     pub reported: bool,
+    /// For a hidden directory: the Terraform files under it, which a module `source` may
+    /// still load (the finding then counts only those that were not).
+    pub files: Vec<PathBuf>,
 }
 
 impl Skipped {
@@ -49,6 +54,7 @@ impl Skipped {
             path: path.to_path_buf(),
             reason: reason.into(),
             reported: false,
+            files: Vec::new(),
         }
     }
 
@@ -58,6 +64,7 @@ impl Skipped {
             path: path.to_path_buf(),
             reason: reason.into(),
             reported: true,
+            files: Vec::new(),
         }
     }
 }
@@ -83,16 +90,62 @@ pub fn classify(name: &str) -> Option<FileKind> {
     }
 }
 
-/// Why a directory is not descended into, if it is not.
-fn skip_dir(name: &str) -> Option<&'static str> {
-    if name == ".terraform" {
-        Some(
+/// Directories that belong to a tool: never walked and never reported. Terraform's cache
+/// holds copies of modules (registry modules are read through
+/// `.terraform/modules/modules.json`); git's holds objects, not the checked-out files.
+fn tool_owned(name: &str) -> Option<&'static str> {
+    match name {
+        ".terraform" => Some(
             "provider and module cache (.terraform/); registry modules are read through modules.json",
-        )
-    } else if name.starts_with('.') && name != "." && name != ".." {
-        Some("hidden directory")
-    } else {
-        None
+        ),
+        ".git" => Some("git's own directory"),
+        _ => None,
+    }
+}
+
+fn is_hidden(name: &str) -> bool {
+    name.starts_with('.') && name != "." && name != ".."
+}
+
+/// A name Terraform or its users give a configuration or variable file, including the
+/// `.tfvars` files Terraform loads only when told to.
+fn terraform_named(name: &OsStr) -> bool {
+    let text = name.to_string_lossy();
+    classify(&text).is_some() || text.ends_with(".tfvars") || text.ends_with(".tfvars.json")
+}
+
+/// Why a variable file is not read although named like one.
+pub const NOT_AUTO_LOADED: &str = "Terraform loads only terraform.tfvars and *.auto.tfvars (and their .json forms) by itself; to analyse the configuration with this file, pass `--var-file PATH` or list it in `var_files` of .trailwatch.toml (or in `exclude` if it is meant to be left out)";
+
+/// Why the Terraform files under a hidden directory (`dir`, as shown) are not analysed.
+pub fn hidden_dir_reason(dir: &str, count: usize) -> String {
+    let files = if count == 1 { "file" } else { "files" };
+    format!(
+        "hidden directory holding {count} Terraform {files}; hidden directories are not walked (they belong to tools, and caches such as .terragrunt-cache/ repeat the configuration); to analyse them, add the directory to the paths checked (`trailwatch check . {dir}`), or list it in `exclude` of .trailwatch.toml if it is meant to be left out"
+    )
+}
+
+/// A hidden directory (`.github/`, `.terragrunt-cache/`), not walked: one skip for the
+/// directory, reported when Terraform files lie under it (tool-owned directories inside
+/// it excepted), listing them.
+fn hidden_dir(path: &Path) -> Skipped {
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(path)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !(e.file_type().is_dir()
+                    && tool_owned(&e.file_name().to_string_lossy()).is_some())
+        })
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir() && terraform_named(e.file_name()))
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    Skipped {
+        path: path.to_path_buf(),
+        reason: hidden_dir_reason(&path.display().to_string(), files.len()),
+        reported: !files.is_empty(),
+        files,
     }
 }
 
@@ -119,6 +172,41 @@ fn skip_file(name: &OsStr, file_type: std::fs::FileType) -> Option<String> {
 /// readable part, so that it is reported rather than passed over.
 fn classify_name(name: &OsStr) -> Option<FileKind> {
     classify(&name.to_string_lossy())
+}
+
+/// The skips that still stand once loading is done. A file loaded after all (a module
+/// `source` naming a hidden directory, a variable file passed with `--var-file`) is not
+/// skipped; a hidden directory counts only its files neither loaded nor reported on their
+/// own (a directory also named on the command line), and goes when none is left. `loaded`
+/// holds canonical paths; `display` shows a directory in the reason.
+pub fn still_skipped(
+    skipped: Vec<Skipped>,
+    loaded: &std::collections::HashSet<PathBuf>,
+    display: impl Fn(&Path) -> String,
+) -> Vec<Skipped> {
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let named: std::collections::HashSet<PathBuf> = skipped
+        .iter()
+        .filter(|s| s.reported && s.files.is_empty())
+        .map(|s| canonical(&s.path))
+        .collect();
+    skipped
+        .into_iter()
+        .filter_map(|mut s| {
+            if s.files.is_empty() {
+                return (!s.reported || !loaded.contains(&canonical(&s.path))).then_some(s);
+            }
+            s.files.retain(|f| {
+                let f = canonical(f);
+                !loaded.contains(&f) && !named.contains(&f)
+            });
+            if s.files.is_empty() {
+                return None;
+            }
+            s.reason = hidden_dir_reason(&display(&s.path), s.files.len());
+            Some(s)
+        })
+        .collect()
 }
 
 /// The configuration files (`.tf`, `.tf.json`) of one module directory that discovery did
@@ -188,6 +276,9 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
                         kind,
                     }),
                 },
+                None if terraform_named(name) => {
+                    d.skipped.push(Skipped::reported(p, NOT_AUTO_LOADED));
+                }
                 None => d.skipped.push(Skipped::quiet(p, "not a Terraform file")),
             }
             continue;
@@ -223,7 +314,7 @@ fn walk(root: &Path, d: &mut Discovery) {
             }
             let name = e.file_name().to_string_lossy();
             if e.file_type().is_dir()
-                && let Some(reason) = skip_dir(&name)
+                && let Some(reason) = tool_owned(&name)
             {
                 skipped.push(Skipped::quiet(e.path(), reason));
                 return false;
@@ -235,14 +326,19 @@ fn walk(root: &Path, d: &mut Discovery) {
                     .is_ok_and(|c| c.starts_with(&canon_root));
                 if !inside {
                     // A directory may hold Terraform files; a file matters if named like one.
-                    let reported = e.file_type().is_dir() || classify_name(e.file_name()).is_some();
+                    let reported = e.file_type().is_dir() || terraform_named(e.file_name());
                     skipped.push(Skipped {
                         path: e.path().to_path_buf(),
                         reason: "symbolic link that leads outside the scanned directory".into(),
                         reported,
+                        files: Vec::new(),
                     });
                     return false;
                 }
+            }
+            if e.file_type().is_dir() && is_hidden(&name) {
+                skipped.push(hidden_dir(e.path()));
+                return false;
             }
             true
         });
@@ -259,7 +355,7 @@ fn walk(root: &Path, d: &mut Discovery) {
                 let dangling = e
                     .io_error()
                     .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound);
-                let terraform = path.file_name().and_then(classify_name).is_some();
+                let terraform = path.file_name().is_some_and(terraform_named);
                 // The I/O error alone: the path is already named.
                 let why = e
                     .io_error()
@@ -278,17 +374,22 @@ fn walk(root: &Path, d: &mut Discovery) {
             continue;
         }
         let name = entry.file_name();
-        let Some(kind) = classify_name(name) else {
+        if !terraform_named(name) {
             if name.to_string_lossy().ends_with(".tftest.hcl") {
                 d.skipped
                     .push(Skipped::quiet(entry.path(), "terraform test file"));
             }
             continue;
-        };
+        }
         if let Some(reason) = skip_file(name, entry.file_type()) {
             d.skipped.push(Skipped::reported(entry.path(), reason));
             continue;
         }
+        let Some(kind) = classify_name(name) else {
+            d.skipped
+                .push(Skipped::reported(entry.path(), NOT_AUTO_LOADED));
+            continue;
+        };
         let relative = entry
             .path()
             .strip_prefix(root)

@@ -113,10 +113,13 @@ pub fn read_bytes(path: &Path, origin: Origin, limit: u64) -> Result<Vec<u8>, St
     Ok(bytes)
 }
 
+/// Why [`read_text`] refuses a file that was read: its content is not UTF-8.
+pub const NOT_UTF8: &str = "file is not valid UTF-8";
+
 /// [`read_bytes`], as UTF-8 text.
 pub fn read_text(path: &Path, origin: Origin, limit: u64) -> Result<String, String> {
     let bytes = read_bytes(path, origin, limit)?;
-    String::from_utf8(bytes).map_err(|_| "file is not valid UTF-8".to_string())
+    String::from_utf8(bytes).map_err(|_| NOT_UTF8.to_string())
 }
 
 /// The repository `path` belongs to: the nearest directory at or above it holding `.git`,

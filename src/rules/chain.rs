@@ -25,9 +25,9 @@ pub const CHAIN_RULES: &[ChainRule] = &[
         id: "file-skipped",
         title: "Terraform file not analysed",
         level: "warning",
-        summary: "A file named like Terraform's (`.tf`, `.tf.json`, `.tfvars`) or a module directory that trailwatch met but did not read, with the reason: not a regular file (a FIFO, a device), a name that is not UTF-8, a hidden file, a directory that cannot be listed, a path longer than the system allows, a symbolic link or module directory leading outside the repository.",
+        summary: "A file named like Terraform's (`.tf`, `.tf.json`, `.tfvars`) or a module directory that trailwatch met but did not read, with the reason: not a regular file (a FIFO, a device), a file that cannot be read (permissions, over 16 MiB), a name that is not UTF-8, a hidden file, a hidden directory holding Terraform files (one finding for the directory), a directory that cannot be listed, a path longer than the system allows, a symbolic link or module directory leading outside the repository, a `.tfvars` file Terraform does not load by itself.",
         rationale: "Monitoring defined in a file that is not read is not checked: a pull request could hide a broken alarm in such a file, so the file is named instead of being passed over.",
-        fix: "Make the file a regular, readable file with a UTF-8 name inside the repository, move the module into it, or exclude the path (`exclude` in `.trailwatch.toml`) when it is meant to be left out.",
+        fix: "Make the file a regular, readable file with a UTF-8 name inside the repository, move the module into it, add a hidden directory to the paths checked (`trailwatch check . .github/infra`), pass a variable file with `--var-file` (or `var_files`), or exclude the path (`exclude` in `.trailwatch.toml`) when it is meant to be left out.",
     },
     ChainRule {
         id: "terraform-schema",

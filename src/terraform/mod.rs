@@ -632,6 +632,7 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) 
         .collect();
 
     let mut sources = SourceMap::default();
+    let mut unread = Vec::new();
     let mut diagnostics: Vec<RawDiag> = Vec::new();
     let mut dirs: BTreeMap<PathBuf, DirFiles> = BTreeMap::new();
     for (f, text) in files.iter().zip(texts) {
@@ -642,12 +643,18 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) 
         let dir = normalize(f.path.parent().unwrap_or(Path::new(".")));
         let text = match text {
             Ok(text) => text,
-            Err(e) => {
+            // Terraform refuses a file that is not UTF-8 too: a syntax error. Any other
+            // reason (permissions, size) is trailwatch's: the file is skipped, with it.
+            Err(e) if e == discover::read::NOT_UTF8 => {
                 sources.add(f.path.clone(), display.clone(), "");
                 diagnostics.push((
                     load_diag(format!("cannot read {display}: {e}"), None, None),
                     Some(display),
                 ));
+                continue;
+            }
+            Err(e) => {
+                unread.push(Skipped::reported(&f.path, format!("cannot be read: {e}")));
                 continue;
             }
         };
@@ -777,9 +784,16 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) 
     } = shared;
     let mut sources = sources.into_inner().unwrap_or_else(|p| p.into_inner());
     let mut skipped = discovery.skipped;
+    skipped.extend(unread);
     skipped.extend(sources.take_skipped());
     skipped.sort();
     skipped.dedup();
+    let read = sources
+        .files()
+        .map(|(_, f)| f.path.canonicalize().unwrap_or_else(|_| f.path.clone()))
+        .collect();
+    let skipped =
+        discover::still_skipped(skipped, &read, |p| display_for(display_base.as_deref(), p));
     let mut instances = Vec::new();
     let mut roots = Vec::new();
     for (root, insts, diags) in results {
