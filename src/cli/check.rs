@@ -20,6 +20,8 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    /// A GitHub job summary in Markdown (`$GITHUB_STEP_SUMMARY`).
+    Summary,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -40,6 +42,10 @@ pub struct CheckArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+    /// Also write the report in FORMAT to PATH (`-`: standard output), from the same
+    /// analysis (repeatable), e.g. `--report sarif=trailwatch.sarif --report summary=summary.md`.
+    #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = super::reports::parse)]
+    pub reports: Vec<(Format, PathBuf)>,
     /// Check the controls of one benchmark version: cis-1.2, cis-1.4, cis-3.0, cis-6.0, …, or all.
     #[arg(long)]
     pub profile: Option<String>,
@@ -167,6 +173,11 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         directories
     };
     let args = CheckArgs { paths, ..args };
+    let destinations =
+        match super::reports::destinations(args.format, args.output.as_deref(), &args.reports) {
+            Ok(d) => d,
+            Err(e) => return usage(&e),
+        };
     let loaded_config = match load_config(&args) {
         Ok(c) => c,
         Err(e) => return usage(&e),
@@ -296,30 +307,26 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
             Err(e) => return usage(&e),
         }
     }
-    if let Some(path) = &args.write_baseline
-        && let Err(e) = report::baseline::write(&report, path)
-    {
-        return usage(&e);
-    }
-    let text = match args.format {
-        Format::Human => report::human::render(
-            &report,
-            &report::human::Options {
-                color: use_color() && args.output.is_none(),
-                quiet: args.quiet,
-            },
-        ),
-        Format::Json => report::json::render(&report),
-        Format::Sarif => report::sarif::render(&report, &controls, args.sarif_category.as_deref()),
-        Format::Github => report::github::render(&report),
-    };
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, text) {
-                return usage(&format!("{}: cannot write the report: {e}", path.display()));
-            }
+    if let Some(path) = &args.write_baseline {
+        match report::baseline::write(&report, path) {
+            Ok(recorded) if !args.quiet => eprintln!(
+                "{}",
+                printable(&format!(
+                    "wrote the baseline to {}: {recorded} finding(s) recorded as known",
+                    path.display()
+                ))
+            ),
+            Ok(_) => {}
+            Err(e) => return usage(&e),
         }
-        None => print!("{text}"),
+    }
+    let options = super::reports::Options {
+        color: use_color(),
+        quiet: args.quiet,
+        sarif_category: args.sarif_category.as_deref(),
+    };
+    if let Err(e) = super::reports::write(&report, &controls, &destinations, &options) {
+        return usage(&e);
     }
     if args.write_baseline.is_some() {
         // Every current finding is now known: the run that records them succeeds.

@@ -6,6 +6,7 @@ pub mod output;
 pub mod pattern;
 mod records;
 mod render;
+mod reports;
 pub mod rules;
 mod suggest;
 mod vars;

@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use super::{Report, stable_hash};
 use crate::discover::read::{MAX_FILE_BYTES, Origin, read_text};
 
-pub fn write(report: &Report, path: &Path) -> Result<(), String> {
+/// Writes the baseline; returns how many findings it records.
+pub fn write(report: &Report, path: &Path) -> Result<usize, String> {
     let mut entries: Vec<Value> = report
         .findings
         .iter()
@@ -28,9 +29,11 @@ pub fn write(report: &Report, path: &Path) -> Result<(), String> {
         .collect();
     entries.sort_by(|a, b| a["fingerprint"].as_str().cmp(&b["fingerprint"].as_str()));
     entries.dedup_by(|a, b| a["fingerprint"] == b["fingerprint"]);
+    let recorded = entries.len();
     let out = json!({"version": 1, "tool": "trailwatch", "findings": entries});
     let text = serde_json::to_string_pretty(&out).unwrap_or_default() + "\n";
     std::fs::write(path, text)
+        .map(|()| recorded)
         .map_err(|e| format!("{}: cannot write the baseline: {e}", path.display()))
 }
 

@@ -1,7 +1,8 @@
-//! One diagnostic per place in human and GitHub output: the same defect at the same source
-//! location, reported for several instances (a module called twice, `for_each`, one broken
-//! topic behind many alarms of one block) or several controls, is shown once with the others
-//! listed. JSON and SARIF keep every finding as data.
+//! One diagnostic per place in human, GitHub and job-summary output: the same defect at the
+//! same source location, reported for several instances (a module called twice, `for_each`,
+//! one broken topic behind many alarms of one block) or several controls, is shown once with
+//! the others listed; controls missing at one place are one diagnostic listing them. JSON and
+//! SARIF keep every finding as data.
 
 use crate::rules::{Finding, Level};
 
@@ -25,6 +26,71 @@ pub fn by_place<'a>(findings: &[&'a Finding]) -> Vec<Vec<&'a Finding>> {
         groups.push(vec![*f]);
     }
     groups
+}
+
+/// The diagnostics a reader sees: each group of [`by_place`] as one finding.
+pub fn one_per_place(findings: &[&Finding]) -> Vec<Finding> {
+    by_place(findings)
+        .into_iter()
+        .map(|group| match group.as_slice() {
+            [one] => (*one).clone(),
+            many if is_missing_control(many[0]) => missing_controls(many),
+            many => same_place(many),
+        })
+        .collect()
+}
+
+/// A control with no filter at all, as opposed to a broken link of a chain that exists.
+pub fn is_missing_control(f: &Finding) -> bool {
+    f.defect == "control-missing"
+}
+
+/// Most important first, keeping the sorted order otherwise: errors before warnings before
+/// notes, and at one level a broken link of an existing chain (the filter someone wrote
+/// that never fires) before a control nobody wrote.
+pub fn by_importance(findings: &mut [Finding]) {
+    findings.sort_by_key(|f| (std::cmp::Reverse(f.level), is_missing_control(f)));
+}
+
+const MISSING_PREFIX: &str = "no metric filter on the CloudTrail log group covers ";
+
+/// Controls missing at one place as one finding that lists them.
+pub fn missing_controls(findings: &[&Finding]) -> Finding {
+    let level = findings
+        .iter()
+        .map(|f| f.level)
+        .max()
+        .unwrap_or(Level::Error);
+    let mut lines: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            let text = f.message.strip_prefix(MISSING_PREFIX).unwrap_or(&f.message);
+            if f.level == level {
+                format!("- {text}")
+            } else {
+                format!("- ({}) {text}", f.level.as_str())
+            }
+        })
+        .collect();
+    lines.push("`trailwatch explain <control>` shows the filter, alarm and topic to add".into());
+    let mut grouped = findings[0].clone();
+    grouped.rule = grouped.defect.clone();
+    grouped.level = level;
+    grouped.message = if findings
+        .iter()
+        .all(|f| f.message.starts_with(MISSING_PREFIX))
+    {
+        format!(
+            "no metric filter on the CloudTrail log group covers these {} controls",
+            findings.len()
+        )
+    } else {
+        format!("{} controls are missing", findings.len())
+    };
+    grouped.help = Some(lines.join("\n"));
+    grouped.fix = None;
+    grouped.related.clear();
+    grouped
 }
 
 /// A group of findings of one defect at one place as one finding: the first one's message

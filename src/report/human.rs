@@ -203,7 +203,9 @@ pub fn render(report: &Report, options: &Options) -> String {
     for group in super::group::by_place(&shown) {
         let finding = match group.as_slice() {
             [one] => printable_finding(one),
-            many if many[0].defect == "control-missing" => printable_finding(&group_missing(many)),
+            many if super::group::is_missing_control(many[0]) => {
+                printable_finding(&super::group::missing_controls(many))
+            }
             many => printable_finding(&super::group::same_place(many)),
         };
         let finding = &finding;
@@ -238,46 +240,6 @@ pub fn render(report: &Report, options: &Options) -> String {
     out
 }
 
-const MISSING_PREFIX: &str = "no metric filter on the CloudTrail log group covers ";
-
-fn group_missing(findings: &[&Finding]) -> Finding {
-    let level = findings
-        .iter()
-        .map(|f| f.level)
-        .max()
-        .unwrap_or(Level::Error);
-    let mut lines: Vec<String> = findings
-        .iter()
-        .map(|f| {
-            let text = f.message.strip_prefix(MISSING_PREFIX).unwrap_or(&f.message);
-            if f.level == level {
-                format!("- {text}")
-            } else {
-                format!("- ({}) {text}", f.level.as_str())
-            }
-        })
-        .collect();
-    lines.push("`trailwatch explain <control>` shows the filter, alarm and topic to add".into());
-    let mut grouped = findings[0].clone();
-    grouped.rule = grouped.defect.clone();
-    grouped.level = level;
-    grouped.message = if findings
-        .iter()
-        .all(|f| f.message.starts_with(MISSING_PREFIX))
-    {
-        format!(
-            "no metric filter on the CloudTrail log group covers these {} controls",
-            findings.len()
-        )
-    } else {
-        format!("{} controls are missing", findings.len())
-    };
-    grouped.help = Some(lines.join("\n"));
-    grouped.fix = None;
-    grouped.related.clear();
-    grouped
-}
-
 fn summary(report: &Report) -> String {
     let mut out = String::new();
     if report.nothing_to_check {
@@ -299,30 +261,6 @@ fn summary(report: &Report) -> String {
             let _ = writeln!(out, "{id:34} {}", status.as_str());
         }
     }
-    let _ = write!(
-        out,
-        "\n{} error(s), {} warning(s), {} note(s) in {} file(s)",
-        report.count(Level::Error),
-        report.count(Level::Warning),
-        report.count(Level::Note),
-        report.files
-    );
-    let suppressed = report
-        .findings
-        .iter()
-        .filter(|f| f.suppression.is_some())
-        .count();
-    let baselined = report
-        .findings
-        .iter()
-        .filter(|f| f.suppression.is_none() && f.baselined)
-        .count();
-    if suppressed > 0 {
-        let _ = write!(out, "; {suppressed} suppressed inline");
-    }
-    if baselined > 0 {
-        let _ = write!(out, "; {baselined} in the baseline");
-    }
-    out.push('\n');
+    let _ = writeln!(out, "\n{}", report.counts());
     out
 }

@@ -1,5 +1,5 @@
-//! Findings → bytes: human diagnostics, JSON, SARIF 2.1.0, GitHub annotations; and the
-//! rule documentation generated from the rule data.
+//! Findings → bytes: human diagnostics, JSON, SARIF 2.1.0, GitHub annotations, a Markdown job
+//! summary; and the rule documentation generated from the rule data.
 
 pub mod baseline;
 pub mod docs;
@@ -7,8 +7,10 @@ pub mod github;
 pub mod group;
 pub mod human;
 pub mod json;
+pub mod line_hash;
 pub mod printable;
 pub mod sarif;
+pub mod summary;
 
 pub use printable::printable;
 
@@ -63,6 +65,42 @@ impl Report {
     /// Findings at `level` that count: neither suppressed nor in the baseline.
     pub fn count(&self, level: Level) -> usize {
         self.active().filter(|f| f.level == level).count()
+    }
+
+    /// Findings an inline suppression covers.
+    pub fn suppressed(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.suppression.is_some())
+            .count()
+    }
+
+    /// Findings the baseline holds that no suppression covers.
+    pub fn baselined(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.suppression.is_none() && f.baselined)
+            .count()
+    }
+
+    /// The run in one line: `17 error(s), 1 warning(s), 0 note(s) in 1 file(s)`, and how
+    /// many are suppressed or in the baseline.
+    pub fn counts(&self) -> String {
+        let mut out = format!(
+            "{} error(s), {} warning(s), {} note(s) in {} file(s)",
+            self.count(Level::Error),
+            self.count(Level::Warning),
+            self.count(Level::Note),
+            self.files
+        );
+        let (suppressed, baselined) = (self.suppressed(), self.baselined());
+        if suppressed > 0 {
+            out.push_str(&format!("; {suppressed} suppressed inline"));
+        }
+        if baselined > 0 {
+            out.push_str(&format!("; {baselined} in the baseline"));
+        }
+        out
     }
 
     /// The findings that are neither suppressed inline nor in the baseline.

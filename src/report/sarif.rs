@@ -3,8 +3,11 @@
 //! of serde-sarif cost compile time without validating anything (the test suite validates
 //! our output against the schema instead).
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 
+use super::line_hash::line_hashes;
 use super::{Report, docs, stable_hash};
 use crate::rules::{CHAIN_RULES, Control, Finding, Level, Location};
 
@@ -86,7 +89,7 @@ fn sarif_level(level: Level) -> &'static str {
 
 fn physical(l: &Location, base: &str) -> Value {
     json!({
-        "artifactLocation": {"uri": uri(base, &l.path), "uriBaseId": "%SRCROOT%"},
+        "artifactLocation": artifact(base, &l.path),
         "region": {
             "startLine": l.line,
             "startColumn": l.column,
@@ -96,38 +99,96 @@ fn physical(l: &Location, base: &str) -> Value {
     })
 }
 
-/// A URI relative to the directory trailwatch ran in (the repository root in CI), so
-/// code scanning finds the file whichever path was checked; percent-encoded as URIs are.
-fn uri(base: &str, path: &str) -> String {
+/// Where a file is: relative to `%SRCROOT%`, the directory trailwatch ran in (the
+/// repository root in CI), so code scanning finds the file whichever path was checked; or,
+/// for a path given as absolute (a checkout outside the working directory), an absolute
+/// `file:` URI, since a relative reference may not begin with `/`.
+fn artifact(base: &str, path: &str) -> Value {
     let joined = if base.is_empty() || base == "." {
         path.to_string()
     } else {
-        format!("{}/{path}", base.trim_end_matches('/'))
+        format!("{}/{path}", base.trim_end_matches(['/', '\\']))
     };
-    let joined = joined.strip_prefix("./").unwrap_or(&joined).to_string();
-    let mut out = String::with_capacity(joined.len());
-    for byte in joined.bytes() {
+    let joined = joined.replace('\\', "/");
+    let joined = joined.strip_prefix("./").unwrap_or(&joined);
+    let drive = joined.as_bytes().get(1) == Some(&b':')
+        && joined
+            .as_bytes()
+            .first()
+            .is_some_and(u8::is_ascii_alphabetic);
+    if joined.starts_with('/') {
+        json!({"uri": format!("file://{}", encode(joined))})
+    } else if drive {
+        json!({"uri": format!("file:///{}", encode(joined))})
+    } else {
+        json!({"uri": encode(joined), "uriBaseId": "%SRCROOT%"})
+    }
+}
+
+/// Percent-encodes all but the unreserved characters, `/` and a drive letter's `:`.
+fn encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for (i, byte) in path.bytes().enumerate() {
         match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
                 out.push(byte as char)
             }
+            b':' if i == 1 => out.push(':'),
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
     out
 }
 
-fn result(f: &Finding, rule_index: Option<usize>, baseline: bool, base: &str) -> Value {
+/// The message, with each related location as an embedded link (`[text](id)`): code
+/// scanning links a related location only where the message references it.
+fn message(f: &Finding) -> String {
     let mut message = f.message.clone();
+    if !f.related.is_empty() {
+        let links: Vec<String> = f
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, r)| format!("[{}]({})", link_text(&r.message), i + 1))
+            .collect();
+        message.push_str("\nSee: ");
+        message.push_str(&links.join("; "));
+    }
     if let Some(help) = &f.help {
         message.push_str("\nHelp: ");
         message.push_str(help);
     }
+    message
+}
+
+/// Link text with `\`, `[` and `]` escaped, as SARIF's embedded links require.
+fn link_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '[' | ']') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn result(
+    f: &Finding,
+    rule_index: Option<usize>,
+    baseline: bool,
+    base: &str,
+    line_hash: Option<String>,
+) -> Value {
+    let mut fingerprints = json!({"trailwatchFingerprint/v1": stable_hash(&f.fingerprint())});
+    if let Some(hash) = line_hash {
+        fingerprints["primaryLocationLineHash"] = json!(hash);
+    }
     let mut out = json!({
         "ruleId": f.rule,
         "level": sarif_level(f.level),
-        "message": {"text": message},
-        "partialFingerprints": {"trailwatchFingerprint/v1": stable_hash(&f.fingerprint())},
+        "message": {"text": message(f)},
+        "partialFingerprints": fingerprints,
         "properties": {
             "control": f.control,
             "defect": f.defect,
@@ -161,7 +222,7 @@ fn result(f: &Finding, rule_index: Option<usize>, baseline: bool, base: &str) ->
         out["fixes"] = json!([{
             "description": {"text": fix.description},
             "artifactChanges": [{
-                "artifactLocation": {"uri": uri(base, &fix.location.path), "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": artifact(base, &fix.location.path),
                 "replacements": [{
                     "deletedRegion": physical(&fix.location, base)["region"].clone(),
                     "insertedContent": {"text": fix.replacement},
@@ -174,15 +235,26 @@ fn result(f: &Finding, rule_index: Option<usize>, baseline: bool, base: &str) ->
 
 pub fn render(report: &Report, controls: &[Control], category: Option<&str>) -> String {
     let rules = rule_descriptors(controls);
+    // Each cited file's line hashes, computed once.
+    let mut hashes: HashMap<&str, Vec<String>> = HashMap::new();
     let results: Vec<Value> = report
         .findings
         .iter()
         .map(|f| {
+            let line_hash = f.location.as_ref().and_then(|l| {
+                let (path, text) = report.sources.get_key_value(&l.path)?;
+                hashes
+                    .entry(path.as_str())
+                    .or_insert_with(|| line_hashes(text))
+                    .get(l.line.checked_sub(1)?)
+                    .cloned()
+            });
             result(
                 f,
                 rules.iter().position(|(id, _)| *id == f.rule),
                 report.baseline,
                 report.base.as_deref().unwrap_or(""),
+                line_hash,
             )
         })
         .collect();
