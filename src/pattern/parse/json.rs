@@ -23,9 +23,12 @@ pub fn parse(cursor: &mut Cursor) -> Result<JsonPattern, PatternDiagnostic> {
             cursor.bump();
         }
         None => {
-            return Err(syntax(open, "JSON pattern is missing its closing `}`")
+            // The condition is complete: only the brace is missing (the lint offers the fix).
+            let mut error = syntax(open, "JSON pattern is missing its closing `}`")
                 .with_label("opened here")
-                .with_help("end the pattern with `}`"));
+                .with_help("end the pattern with `}`");
+            error.code = "missing-brace";
+            return Err(error);
         }
         Some(')') => {
             return Err(syntax(
