@@ -64,10 +64,17 @@ pub fn destinations(
         format,
         path: output.map(Path::to_path_buf),
     }];
+    // `out.sarif` and `./out.sarif` are one file.
+    let same = |a: &Path, b: &Path| {
+        let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        absolute(a).components().eq(absolute(b).components())
+    };
     for (format, path) in reports {
         let path = (path.as_os_str() != "-").then(|| path.clone());
         if let Some(p) = &path
-            && out.iter().any(|d| d.path.as_ref() == Some(p))
+            && out
+                .iter()
+                .any(|d| d.path.as_deref().is_some_and(|q| same(p, q)))
         {
             return Err(format!(
                 "{}: two reports would be written to this file; give each its own path",
