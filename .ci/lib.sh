@@ -10,10 +10,14 @@ BASE=${TMPDIR:-/tmp}/trailwatch-ci
 CACHE=$BASE/cache
 mkdir -p "$CACHE"
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 CARGO_TERM_COLOR=never
-# Where cargo builds: the same folder as `cargo test` and every other stage, so a release
-# build made by one stage is reused by the next.
+# Where cargo builds. Debug builds (the binary under test, `cargo package`'s verification):
+# the folder `cargo test` used. Release builds (the wheel, the pre-commit source hook, which
+# reuses the wheel's): CARGO_TARGET_DIR when set, else a cache folder that outlives the run
+# (the one the pre-commit stage always used), so a machine that ran CI before starts warm.
 # shellcheck disable=SC2034 # read by the scripts that source this file
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+# shellcheck disable=SC2034
+RELEASE_TARGET_DIR=${CARGO_TARGET_DIR:-$CACHE/pre-commit-cargo-target}
 
 # new_scratch NAME: a fresh folder for this run, removed on exit unless KEEP_TMP=1.
 new_scratch() {
