@@ -63,9 +63,13 @@ fn readme_commands(readme: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut fence: Option<String> = None;
     let mut previous_blank = true;
+    let mut folded: Option<(usize, usize, String)> = None;
     for (index, line) in readme.lines().enumerate() {
         let number = index + 1;
         if let Some(rest) = line.strip_prefix("```") {
+            if let Some((start, _, text)) = folded.take() {
+                out.push((start, text));
+            }
             fence = match fence {
                 Some(_) => None,
                 None => Some(rest.trim().to_string()),
@@ -80,9 +84,27 @@ fn readme_commands(readme: &str) -> Vec<(usize, String)> {
                 }
             }
             Some("yaml") => {
+                // A folded scalar (`run: >-`) continues on the more-indented lines after it.
+                let indent = line.len() - line.trim_start().len();
+                if let Some((start, at, text)) = &mut folded {
+                    if indent > *at && !line.trim().is_empty() {
+                        if !text.is_empty() {
+                            text.push(' ');
+                        }
+                        text.push_str(strip_comment(line.trim()));
+                        continue;
+                    }
+                    out.push((*start, std::mem::take(text)));
+                    folded = None;
+                }
                 let trimmed = line.trim_start().trim_start_matches("- ");
                 if let Some(command) = trimmed.strip_prefix("run: ") {
-                    out.push((number, strip_comment(command.trim()).to_string()));
+                    let command = strip_comment(command.trim());
+                    if matches!(command, ">" | ">-" | "|" | "|-") {
+                        folded = Some((number, indent, String::new()));
+                    } else {
+                        out.push((number, command.to_string()));
+                    }
                 }
             }
             Some(_) => {}
