@@ -6,6 +6,7 @@ use hcl_edit::structure::{self as hs, BlockLabel, Structure};
 use hcl_edit::template::{self as ht, Directive, Element, Strip};
 
 use super::ast::{Attribute, BinOp, Block, Body, Expr, ExprKind, ForExpr, Part, Step, UnOp};
+use super::nodes;
 use super::source::{FileId, OffsetMap, Span};
 
 /// A parse failure: byte offset plus the parser's message.
@@ -16,20 +17,37 @@ pub struct ParseError {
 }
 
 pub fn parse_body(file: FileId, text: &str) -> Result<Body, ParseError> {
-    let (body, huge) = parse_with_huge_numbers(text, hcl_edit::parser::parse_body)?;
-    Ok(Lower::new(file, text, &huge).body(&body))
+    parse_lowered(text, false, hcl_edit::parser::parse_body, |l, b| {
+        Lower::new(file, text, l).body(b)
+    })
 }
 
 /// Parses a template (for `templatefile` and JSON strings); spans are relative to `text`.
 pub fn parse_template(file: FileId, text: &str) -> Result<Vec<Part>, ParseError> {
-    let (t, huge) = parse_with_huge_numbers(text, hcl_edit::parser::parse_template)?;
-    Ok(Lower::new(file, text, &huge).template(&t, Mode::Heredoc))
+    parse_lowered(text, true, hcl_edit::parser::parse_template, |l, t| {
+        Lower::new(file, text, l).template(t, Mode::Heredoc)
+    })
 }
 
 /// Parses one expression (for `--var` values of non-string type and `.tfvars`).
 pub fn parse_expr(file: FileId, text: &str) -> Result<Expr, ParseError> {
-    let (e, huge) = parse_with_huge_numbers(text, hcl_edit::parser::parse_expr)?;
-    Ok(Lower::new(file, text, &huge).expr(&e))
+    parse_lowered(text, false, hcl_edit::parser::parse_expr, |l, e| {
+        Lower::new(file, text, l).expr(e)
+    })
+}
+
+/// Parses `text` with `parse` and lowers the tree; a large text waits for any other large
+/// one to be done (see [`nodes::one_large_at_a_time`]), since hcl-edit's tree is many
+/// times the text.
+fn parse_lowered<T, U>(
+    text: &str,
+    template: bool,
+    parse: impl Fn(&str) -> Result<T, hcl_edit::parser::Error>,
+    lower: impl FnOnce(&Huge, &T) -> U,
+) -> Result<U, ParseError> {
+    let _turn = nodes::one_large_at_a_time(text);
+    let (tree, huge) = parse_with_huge_numbers(text, template, parse)?;
+    Ok(lower(&huge, &tree))
 }
 
 /// A number literal too large for f64 (`1e400`, 400 digits): its byte range and value.
@@ -39,10 +57,13 @@ type Huge = Vec<(std::ops::Range<usize>, f64)>;
 /// (which hcl-edit refuses, while Terraform's numbers are arbitrary precision), parses it
 /// again with each such literal blanked to `0` and spaces (same length, so every span
 /// holds), and returns the literals so the lowering gives them their value (infinite).
+/// A text of more than [`nodes::MAX_FILE_NODES`] syntax nodes is refused before parsing.
 fn parse_with_huge_numbers<T>(
     text: &str,
+    template: bool,
     parse: impl Fn(&str) -> Result<T, hcl_edit::parser::Error>,
 ) -> Result<(T, Huge), ParseError> {
+    bounded(text, template)?;
     let error = match parse(text) {
         Ok(t) => return Ok((t, Vec::new())),
         Err(e) => e,
@@ -66,6 +87,16 @@ fn parse_with_huge_numbers<T>(
             .unwrap_or_else(|| error.location().offset()),
         message: error.message().to_string(),
     })
+}
+
+/// Refuses a text past [`nodes::MAX_FILE_NODES`] syntax nodes, at the node that crosses it.
+pub(crate) fn bounded(text: &str, template: bool) -> Result<(), ParseError> {
+    nodes::count_hcl(text, template, nodes::MAX_FILE_NODES)
+        .map(drop)
+        .map_err(|too_many| ParseError {
+            offset: too_many.offset,
+            message: nodes::file_message(),
+        })
 }
 
 /// Decimal literals (`123`, `1.5`, `2e10`) not inside a word whose value overflows f64.

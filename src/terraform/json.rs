@@ -27,6 +27,8 @@ pub struct JNode {
 const MAX_DEPTH: usize = 128;
 
 pub fn parse(text: &str) -> Result<JNode, ParseError> {
+    // JSON is code to the node count: each value, key and punctuation byte is one node.
+    hcl::bounded(text, false)?;
     let mut p = Parser {
         s: text.as_bytes(),
         text,
