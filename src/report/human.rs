@@ -130,7 +130,9 @@ fn printable_finding(f: &Finding) -> Finding {
 }
 
 fn short_label(f: &Finding) -> String {
-    f.defect.replace('-', " ")
+    f.label
+        .clone()
+        .unwrap_or_else(|| f.defect.replace('-', " "))
 }
 
 fn help_text(f: &Finding) -> Option<String> {
@@ -274,6 +276,10 @@ fn group_missing(findings: &[&Finding]) -> Finding {
     };
     grouped.help = Some(lines.join("\n"));
     grouped.fix = None;
+    grouped.label = Some(format!(
+        "nothing here alarms for these {} controls",
+        findings.len()
+    ));
     grouped.related.clear();
     grouped
 }
