@@ -632,11 +632,17 @@ fn control_missing(
             .and_then(|filter| ctx.attribute(filter.instance, "log_group_name")),
     };
     f.resource = trail.map(|t| t.instance.address.clone());
-    f.help = Some(format!(
-        "add an `aws_cloudwatch_log_metric_filter` on the trail's log group with `pattern = {:?}`, an alarm on its metric and an SNS topic with a subscription (`trailwatch explain {}`)",
-        control.pattern.trim(),
-        control.id
-    ));
+    f.help = Some(match defect {
+        Defect::ControlNotDelivered => format!(
+            "complete the chain of each filter listed: a `metric_transformation`, an alarm on its metric with an SNS action, and a subscribed topic (`trailwatch explain {}`)",
+            control.id
+        ),
+        _ => format!(
+            "add an `aws_cloudwatch_log_metric_filter` on the trail's log group with `pattern = {:?}`, an alarm on its metric and an SNS topic with a subscription (`trailwatch explain {}`)",
+            control.pattern.trim(),
+            control.id
+        ),
+    });
     f
 }
 
