@@ -4,11 +4,12 @@
 use std::path::PathBuf;
 
 use crate::model;
-use crate::report::{ControlStatus, Report};
+use crate::report::Report;
+use crate::rules::ControlStatus;
 use rayon::prelude::*;
 
 use crate::rules::check::{CheckOptions, RunCache, check as check_graph};
-use crate::rules::{Control, Finding, Level, Location};
+use crate::rules::{Control, Defect, Finding, Location};
 use crate::terraform::{self, LoadOptions, Severity as LoadSeverity};
 
 /// Runs the whole analysis. `Err` only for defects of trailwatch itself (rule data).
@@ -131,26 +132,12 @@ fn check_on_big_stack(
             })
             .into_iter()
             .collect();
-        findings.push(Finding {
-            rule: d.kind.rule().to_string(),
-            control: None,
-            defect: d.kind.rule().to_string(),
-            level: if d.severity == LoadSeverity::Error {
-                Level::Error
-            } else {
-                Level::Warning
-            },
-            message: d.message.clone(),
-            location,
-            related,
-            help: d.help.clone(),
-            fix: None,
-            resource: d.location.as_ref().map(|l| l.file.clone()),
-            suppression: None,
-            baselined: false,
-            controls: Vec::new(),
-            caused_by: Vec::new(),
-        });
+        let mut f = Finding::new(load_defect(d), d.message.clone());
+        f.location = location;
+        f.related = related;
+        f.help = d.help.clone();
+        f.resource = d.location.as_ref().map(|l| l.file.clone());
+        findings.push(f);
     }
     findings.extend(skipped_files(&loaded, paths));
     // Code scanning needs a location on every result: a finding about the configuration
@@ -165,7 +152,7 @@ fn check_on_big_stack(
         .files()
         .map(|(_, f)| (f.display.as_str(), &*f.text))
         .collect();
-    let known = crate::report::docs::rule_ids(controls);
+    let known = crate::rules::defect::rule_ids(controls);
     let not_run: Vec<String> = controls
         .iter()
         .filter(|c| !options.selected.contains(&c.id))
@@ -207,7 +194,21 @@ fn check_on_big_stack(
     }
 }
 
-/// A `file-skipped` warning for each Terraform file (or directory) met but not analysed.
+/// The defect of a loading diagnostic: its kind, and a value given for a variable nobody
+/// declares (the one loading warning that is not a syntax error).
+fn load_defect(d: &terraform::Diagnostic) -> Defect {
+    match d.kind {
+        terraform::DiagKind::Syntax if d.severity == LoadSeverity::Warning => {
+            Defect::TerraformUndeclaredVariable
+        }
+        terraform::DiagKind::Syntax => Defect::TerraformSyntax,
+        terraform::DiagKind::Expression => Defect::TerraformExpression,
+        terraform::DiagKind::Duplicate => Defect::TerraformDuplicate,
+    }
+}
+
+/// A `file-skipped` warning for each Terraform file (or directory) met but not analysed,
+/// unless it was loaded after all (a module source naming a hidden directory).
 fn skipped_files(loaded: &terraform::Loaded, paths: &[PathBuf]) -> Vec<Finding> {
     let base = match paths {
         [only] if only.is_dir() => Some(only.as_path()),
@@ -222,32 +223,24 @@ fn skipped_files(loaded: &terraform::Loaded, paths: &[PathBuf]) -> Vec<Finding> 
                 Some(base) => terraform::eval::relative(&s.path, base),
                 None => s.path.to_string_lossy().replace('\\', "/"),
             };
-            Finding {
-                rule: "file-skipped".to_string(),
-                control: None,
-                defect: "file-skipped".to_string(),
-                level: Level::Warning,
-                message: format!("{path} is not analysed: {}", s.reason),
-                location: Some(Location {
-                    path: path.clone(),
-                    line: 1,
-                    column: 1,
-                    end_line: 1,
-                    end_column: 1,
-                    start: 0,
-                    end: 0,
-                }),
-                related: Vec::new(),
-                help: Some(
-                    "monitoring defined there is not checked; `trailwatch explain file-skipped` says what to do".into(),
-                ),
-                fix: None,
-                resource: Some(path),
-                suppression: None,
-                baselined: false,
-                controls: Vec::new(),
-                caused_by: Vec::new(),
-            }
+            let mut f = Finding::new(
+                Defect::FileSkipped,
+                format!("{path} is not analysed: {}", s.reason),
+            );
+            f.location = Some(Location {
+                path: path.clone(),
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 1,
+                start: 0,
+                end: 0,
+            });
+            f.help = Some(
+                "monitoring defined there is not checked; `trailwatch explain file-skipped` says what to do".into(),
+            );
+            f.resource = Some(path);
+            f
         })
         .collect()
 }
@@ -328,7 +321,7 @@ pub fn profile_names(controls: &[Control]) -> Vec<String> {
     let mut versions: Vec<String> = controls
         .iter()
         .flat_map(|c| c.cis.iter().flat_map(|e| e.versions.iter()))
-        .map(|v| format!("cis-{}", v.trim_end_matches(".0")))
+        .map(|v| format!("cis-{}", v.strip_suffix(".0").unwrap_or(v)))
         .collect();
     versions.sort();
     versions.dedup();

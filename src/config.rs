@@ -112,8 +112,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
                 let (line, column) = position(offset);
                 let near = KEYS
                     .iter()
-                    .min_by_key(|k| crate::report::distance(key, k))
-                    .filter(|k| crate::report::distance(key, k) <= 3);
+                    .min_by_key(|k| crate::distance::distance(key, k))
+                    .filter(|k| crate::distance::distance(key, k) <= 3);
                 return Err(match near {
                     Some(near) => format!(
                         "{}:{line}:{column}: unknown key `{key}`; did you mean `{near}`?",

@@ -11,6 +11,7 @@
 pub mod check;
 pub mod config;
 pub mod discover;
+pub mod distance;
 pub mod model;
 pub mod pattern;
 pub mod report;

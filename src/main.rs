@@ -51,6 +51,9 @@ enum Command {
         /// Print the Markdown table the README embeds.
         #[arg(long)]
         markdown: bool,
+        /// `json`: every rule with its name, level, kind, defects, controls and profiles.
+        #[arg(long, value_parser = ["text", "json"], default_value = "text")]
+        format: String,
     },
     /// Explain one rule: what it checks, why, an example and the fix.
     Explain {
@@ -100,7 +103,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> u8 {
     match cli.command {
         Command::Check(args) => cli::check::run(args, matches.subcommand_matches("check")),
         Command::Pattern(command) => cli::pattern::run(command),
-        Command::Rules { markdown } => cli::rules::list(markdown),
+        Command::Rules { markdown, format } => cli::rules::list(markdown, format == "json"),
         Command::Explain { rule } => cli::rules::explain(&rule),
         Command::Inspect(args) => cli::inspect::run(args, matches.subcommand_matches("inspect")),
         Command::Config(ConfigCommand::Schema) => {

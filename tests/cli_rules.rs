@@ -168,3 +168,155 @@ fn explain_lists_the_events_per_version() {
     assert!(by_version[1].starts_with("- v5.0.0, v6.0.0"));
     assert!(by_version[1].contains("ModifySecurityGroupRules"));
 }
+
+/// Every id trailwatch can print — each control, rule and defect of the registry — has an
+/// `explain` page in the same sections.
+#[test]
+fn explain_knows_every_rule_and_defect() {
+    let mut missing = Vec::new();
+    for doc in trailwatch::rules::defect::DEFECTS {
+        let (code, out, err) = trailwatch(&["explain", doc.id]);
+        if code != 0 || !out.contains("## What it does") || !out.contains("## How to fix it") {
+            missing.push(format!("{}: exit {code}: {err}", doc.id));
+        }
+        if !out.contains(&format!("Level: {}", level_text(doc))) {
+            missing.push(format!("{}: level not stated as in the registry", doc.id));
+        }
+    }
+    assert!(missing.is_empty(), "{missing:?}");
+}
+
+fn level_text(doc: &trailwatch::rules::defect::Doc) -> &'static str {
+    match doc.level {
+        trailwatch::rules::defect::Leveled::Is(level) => level.as_str(),
+        trailwatch::rules::defect::Leveled::OfControl => "the control's",
+    }
+}
+
+/// `trailwatch rules --format json`.
+fn rules_json() -> Vec<serde_json::Value> {
+    let (code, out, err) = trailwatch(&["rules", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str::<serde_json::Value>(&out)
+        .expect("rules JSON")
+        .as_array()
+        .cloned()
+        .expect("an array")
+}
+
+/// Every id with a page: each rule of `rules --format json` and each defect reported under one.
+fn documented_ids() -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for rule in rules_json() {
+        let id = rule["id"].as_str().unwrap_or_default().to_string();
+        let defects = rule["defects"].as_array().cloned().unwrap_or_default();
+        ids.push(id);
+        ids.extend(defects.iter().filter_map(|d| d.as_str().map(String::from)));
+    }
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// docs/rules/<id>.md is `trailwatch explain <id>`, committed so SARIF `helpUri` can link it.
+#[test]
+fn rule_pages_are_generated_from_explain() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
+    let update = std::env::var_os("UPDATE_RULE_DOCS").is_some();
+    let ids = documented_ids();
+    let mut drifted = Vec::new();
+    for id in &ids {
+        let (code, page, err) = trailwatch(&["explain", id]);
+        assert_eq!(code, 0, "{id}: {err}");
+        let path = dir.join(format!("{id}.md"));
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(page.as_str()) {
+            if update {
+                std::fs::create_dir_all(&dir).expect("docs/rules");
+                std::fs::write(&path, &page).expect("write the page");
+            } else {
+                drifted.push(id.clone());
+            }
+        }
+    }
+    let extra: Vec<String> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter(|name| !ids.iter().any(|id| *name == format!("{id}.md")))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        drifted.is_empty() && extra.is_empty(),
+        "docs/rules drifted from `trailwatch explain` (pages differ: {drifted:?}; no such rule: {extra:?}); regenerate with `UPDATE_RULE_DOCS=1 cargo test --test cli_rules rule_pages` and delete the extra pages"
+    );
+}
+
+/// The README's rule tables name the ids and levels `rules --format json` reports, and its
+/// `--profile` list the profiles.
+#[test]
+fn readme_ids_levels_and_profiles_agree_with_rules_json() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let start = readme
+        .find("<!-- rules-table:start -->")
+        .expect("start marker");
+    let end = readme.find("<!-- rules-table:end -->").expect("end marker");
+    let mut table: Vec<(String, String)> = readme[start..end]
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let id = cells.get(1)?.strip_prefix('`')?.strip_suffix('`')?;
+            Some((
+                id.to_string(),
+                cells.get(cells.len().checked_sub(2)?)?.to_string(),
+            ))
+        })
+        .collect();
+    table.sort();
+    let json = rules_json();
+    let schema = json
+        .iter()
+        .find(|r| r["id"] == "terraform-schema")
+        .expect("terraform-schema");
+    let mut listed: Vec<(String, String)> = json
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap_or_default().to_string(),
+                r["level"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .chain(
+            schema["defects"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|d| (d.as_str().unwrap_or_default().to_string(), "error".into())),
+        )
+        .collect();
+    listed.sort();
+    assert_eq!(table, listed);
+    let mut profiles: Vec<String> = json
+        .iter()
+        .flat_map(|r| r["profiles"].as_array().cloned().unwrap_or_default())
+        .filter_map(|p| p.as_str().map(String::from))
+        .collect();
+    profiles.sort();
+    profiles.dedup();
+    let row = readme
+        .lines()
+        .find(|l| l.starts_with("| `--profile NAME` |"))
+        .expect("the --profile row");
+    let mut named: Vec<String> = row
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|w| w.starts_with("cis-") || *w == "all")
+        .filter(|w| !w.contains(' '))
+        .map(String::from)
+        .collect();
+    named.sort();
+    named.dedup();
+    assert_eq!(named, profiles);
+}

@@ -266,19 +266,10 @@ pub fn run(args: CheckArgs, matches: Option<&clap::ArgMatches>) -> u8 {
         .unwrap_or_else(|| PathBuf::from("."));
     report.findings.retain(|f| {
         let named = |id: &String| f.rule == *id || f.control.as_ref() == Some(id);
-        // Configuration errors, files not analysed and broken suppressions concern every
-        // rule: `--rule` keeps them.
-        let always = matches!(
-            f.rule.as_str(),
-            "terraform-syntax"
-                | "terraform-schema"
-                | "terraform-expression"
-                | "terraform-duplicate"
-                | "file-skipped"
-                | "invalid-suppression"
-        );
+        // The registry says what each finding concerns (configuration errors concern every
+        // rule).
         let selected = |id: &String| trailwatch::rules::check::concerns(f, id, &controls);
-        (rules.is_empty() || always || rules.iter().any(selected))
+        (rules.is_empty() || rules.iter().any(selected))
             && !config.disable.iter().any(named)
             && !excluded(f, &config.exclude, config_dir.as_deref(), &scan_root)
     });

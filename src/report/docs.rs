@@ -3,7 +3,8 @@
 
 use std::fmt::Write;
 
-use crate::rules::{CHAIN_RULES, Control, chain_rule};
+use crate::rules::Control;
+use crate::rules::defect::{self, DEFECTS, Doc, Leveled, RuleOf};
 
 /// The CIS sections of a control, newest scheme first: "3.4 / 4.4 / 5.4".
 pub fn cis_sections(control: &Control) -> String {
@@ -13,6 +14,14 @@ pub fn cis_sections(control: &Control) -> String {
         "—".to_string()
     } else {
         sections.join(" / ")
+    }
+}
+
+/// How a defect's level reads in tables: a level, or the control's own.
+pub fn level_text(d: &Doc) -> &'static str {
+    match d.level {
+        Leveled::Is(level) => level.as_str(),
+        Leveled::OfControl => "control's",
     }
 }
 
@@ -32,29 +41,49 @@ pub fn rules_table(controls: &[Control]) -> String {
             c.severity
         );
     }
-    out.push('\n');
-    out.push_str("Chain-wide rules (every control depends on these links):\n\n");
-    out.push_str("| rule | what it finds | level |\n|---|---|---|\n");
-    for r in CHAIN_RULES {
-        let _ = writeln!(out, "| `{}` | {} | {} |", r.id, r.title, r.level);
+    let tables = [
+        (
+            RuleOf::Own,
+            "Chain-wide and configuration rules (every control depends on these links, or on the configuration loading):",
+            "rule",
+        ),
+        (
+            RuleOf::Control,
+            "Defects of a control's chain, reported under the control's id (under their own id when they concern several controls or none):",
+            "defect",
+        ),
+        (
+            RuleOf::Schema,
+            "Defects of the `terraform-schema` rule:",
+            "defect",
+        ),
+    ];
+    for (rule, heading, column) in tables {
+        let _ = write!(
+            out,
+            "\n{heading}\n\n| {column} | what it finds | level |\n|---|---|---|\n"
+        );
+        for d in DEFECTS.iter().filter(|d| d.rule == rule) {
+            let _ = writeln!(out, "| `{}` | {} | {} |", d.id, d.title, level_text(d));
+        }
     }
     out
 }
 
-/// `trailwatch rules`: one line per rule.
+/// `trailwatch rules`: one line per rule and defect id.
 pub fn rules_list(controls: &[Control]) -> String {
     let mut out = String::new();
     let width = controls
         .iter()
         .map(|c| c.id.len())
-        .chain(CHAIN_RULES.iter().map(|r| r.id.len()))
+        .chain(DEFECTS.iter().map(|d| d.id.len()))
         .max()
         .unwrap_or(0);
     for c in controls {
-        let _ = writeln!(out, "{:width$}  {:7}  {}", c.id, c.severity, c.title);
+        let _ = writeln!(out, "{:width$}  {:9}  {}", c.id, c.severity, c.title);
     }
-    for r in CHAIN_RULES {
-        let _ = writeln!(out, "{:width$}  {:7}  {}", r.id, r.level, r.title);
+    for d in DEFECTS {
+        let _ = writeln!(out, "{:width$}  {:9}  {}", d.id, level_text(d), d.title);
     }
     out
 }
@@ -99,12 +128,37 @@ pub fn explain(controls: &[Control], id: &str) -> Option<String> {
         }
         return Some(out);
     }
-    let r = chain_rule(id)?;
-    let _ = writeln!(out, "# {} — {}\n", r.id, r.title);
-    let _ = writeln!(out, "Level: {}", r.level);
-    let _ = writeln!(out, "\n## What it does\n\n{}\n", r.summary);
-    let _ = writeln!(out, "## Why is this bad?\n\n{}\n", r.rationale);
-    let _ = writeln!(out, "## How to fix it\n\n{}", r.fix);
+    let d = defect::doc(id)?;
+    let _ = writeln!(out, "# {} — {}\n", d.id, d.title);
+    let _ = writeln!(
+        out,
+        "Level: {}",
+        match d.level {
+            Leveled::Is(level) => level.as_str(),
+            Leveled::OfControl => "the control's (`trailwatch rules` lists it)",
+        }
+    );
+    let _ = writeln!(
+        out,
+        "Reported as: {}",
+        match d.rule {
+            RuleOf::Own => format!("`{}`", d.id),
+            RuleOf::Control => format!(
+                "`<control>::{}`, or `{}` when it concerns several controls or none",
+                d.id, d.id
+            ),
+            RuleOf::Schema => format!("`{}::{}`", defect::SCHEMA_RULE, d.id),
+        }
+    );
+    let _ = writeln!(out, "\n## What it does\n\n{}\n", d.summary);
+    let _ = writeln!(out, "## Why is this bad?\n\n{}\n", d.rationale);
+    let _ = writeln!(out, "## How to fix it\n\n{}", d.fix);
+    if d.id == defect::SCHEMA_RULE {
+        let _ = writeln!(out, "\n## Defects\n");
+        for s in DEFECTS.iter().filter(|s| s.rule == RuleOf::Schema) {
+            let _ = writeln!(out, "- `{}`: {}", s.id, s.title);
+        }
+    }
     Some(out)
 }
 
@@ -136,11 +190,13 @@ fn lists_by_version(c: &Control) -> String {
     out
 }
 
-/// Every known rule id, for "did you mean" suggestions.
-pub fn rule_ids(controls: &[Control]) -> Vec<String> {
+pub use crate::rules::defect::rule_ids;
+
+/// Every id `explain` knows: controls, rules and every defect.
+pub fn explainable_ids(controls: &[Control]) -> Vec<String> {
     controls
         .iter()
         .map(|c| c.id.clone())
-        .chain(CHAIN_RULES.iter().map(|r| r.id.to_string()))
+        .chain(DEFECTS.iter().map(|d| d.id.to_string()))
         .collect()
 }

@@ -89,6 +89,10 @@ pub fn missing_controls(findings: &[&Finding]) -> Finding {
     };
     grouped.help = Some(lines.join("\n"));
     grouped.fix = None;
+    grouped.label = Some(format!(
+        "nothing here alarms for these {} controls",
+        findings.len()
+    ));
     grouped.related.clear();
     grouped
 }
@@ -105,13 +109,23 @@ pub fn same_place(findings: &[&Finding]) -> Finding {
     if findings.iter().any(|f| f.rule != one.rule) {
         one.rule = one.defect.clone();
     }
+    // The fact under the span is the first one's only; several differ.
+    if findings.iter().any(|f| f.label != one.label) {
+        one.label = None;
+    }
     let others = &findings[1..];
     one.message = format!("{} (and {} more at this place)", one.message, others.len());
-    let mut lines: Vec<String> = others
-        .iter()
-        .take(LISTED)
-        .map(|f| format!("- {}", f.message))
-        .collect();
+    // Each other finding keeps its own help where it differs (a second control's
+    // recommended pattern), said once for all that share it.
+    let mut helps: Vec<&str> = one.help.as_deref().into_iter().collect();
+    let mut lines: Vec<String> = Vec::new();
+    for f in others.iter().take(LISTED) {
+        lines.push(format!("- {}", f.message));
+        if let Some(help) = f.help.as_deref().filter(|h| !helps.contains(h)) {
+            helps.push(help);
+            lines.push(format!("  help: {help}"));
+        }
+    }
     if others.len() > LISTED {
         lines.push(format!("- … {} more", others.len() - LISTED));
     }
@@ -144,6 +158,7 @@ mod tests {
                 start: 0,
                 end: 1,
             }),
+            label: None,
             related: Vec::new(),
             help: None,
             fix: None,
@@ -171,5 +186,21 @@ mod tests {
             one.message
         );
         assert!(one.help.as_deref().unwrap_or("").contains("x[\"b\"]"));
+    }
+
+    #[test]
+    fn a_grouped_diagnostic_keeps_every_distinct_help() {
+        let mut a = finding("pattern-noisy", 3, "x");
+        a.help = Some("the recommended pattern excludes them: A".into());
+        let mut b = finding("pattern-noisy", 3, "x");
+        b.message = "the other control".into();
+        b.help = Some("the recommended pattern excludes them: B".into());
+        let mut c = finding("pattern-noisy", 3, "x");
+        c.message = "a third, same help as the first".into();
+        c.help = a.help.clone();
+        let one = same_place(&[&a, &b, &c]);
+        let help = one.help.unwrap_or_default();
+        assert!(help.contains(": A") && help.contains(": B"), "{help}");
+        assert_eq!(help.matches(": A").count(), 1, "{help}");
     }
 }

@@ -130,7 +130,9 @@ fn printable_finding(f: &Finding) -> Finding {
 }
 
 fn short_label(f: &Finding) -> String {
-    f.defect.replace('-', " ")
+    f.label
+        .clone()
+        .unwrap_or_else(|| f.defect.replace('-', " "))
 }
 
 fn help_text(f: &Finding) -> Option<String> {

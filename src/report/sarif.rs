@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 
 use super::line_hash::line_hashes;
 use super::{Report, docs, stable_hash};
-use crate::rules::{CHAIN_RULES, Control, Finding, Level, Location};
+use crate::rules::defect::{self, Leveled};
+use crate::rules::{Control, Finding, Level, Location};
 
 const INFORMATION_URI: &str = "https://github.com/trailwatch/trailwatch";
 
@@ -32,34 +33,40 @@ fn rule_descriptors(controls: &[Control]) -> Vec<(String, Value)> {
             c.id.clone(),
             json!({
                 "id": c.id,
+                "name": defect::pascal(&c.id),
                 "shortDescription": {"text": c.title},
                 "fullDescription": {"text": truncate(c.summary.trim(), 1000)},
                 "help": {"text": format!("{}\n\nFix:\n{}", c.rationale.trim(), c.fix.trim()), "markdown": markdown},
-                "helpUri": format!("{INFORMATION_URI}#rules"),
-                "defaultConfiguration": {"level": sarif_level_str(&c.severity)},
+                "helpUri": defect::help_uri(&c.id),
+                "defaultConfiguration": {"level": sarif_level_str(c.severity.as_str())},
                 "properties": {
                     "tags": tags,
-                    "security-severity": security_severity(&c.severity),
+                    "security-severity": security_severity(c.severity.as_str()),
                     "precision": "very-high",
                 },
             }),
         ));
     }
-    for r in CHAIN_RULES {
+    for r in defect::rules() {
         let markdown = docs::explain(controls, r.id).unwrap_or_default();
+        let level = match r.level {
+            Leveled::Is(level) => level.as_str(),
+            Leveled::OfControl => "error",
+        };
         rules.push((
             r.id.to_string(),
             json!({
                 "id": r.id,
+                "name": r.name(),
                 "shortDescription": {"text": r.title},
                 "fullDescription": {"text": r.summary},
                 "help": {"text": format!("{}\n\nFix: {}", r.rationale, r.fix), "markdown": markdown},
-                "helpUri": format!("{INFORMATION_URI}#rules"),
-                "defaultConfiguration": {"level": sarif_level_str(r.level)},
+                "helpUri": defect::help_uri(r.id),
+                "defaultConfiguration": {"level": sarif_level_str(level)},
                 "properties": {
                     "tags": ["security", "cis-aws-foundations", "monitoring"],
-                    "security-severity": security_severity(r.level),
-                    "precision": "very-high",
+                    "security-severity": r.security_severity,
+                    "precision": r.precision,
                 },
             }),
         ));

@@ -12,7 +12,7 @@ use serde::Deserialize;
 pub struct Control {
     pub id: String,
     pub title: String,
-    pub severity: String,
+    pub severity: super::Level,
     /// The pattern trailwatch recommends in fixes (the newest benchmark's).
     pub pattern: String,
     pub summary: String,

@@ -3,7 +3,10 @@
 
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+use super::{Control, Defect};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Level {
     Note,
     Warning,
@@ -110,6 +113,9 @@ pub struct Finding {
     pub defect: String,
     pub level: Level,
     pub message: String,
+    /// The specific fact shown under the span (the events missed, the value unknown), when
+    /// there is one more precise than the defect's name.
+    pub label: Option<String>,
     /// Where to point; `None` for a finding about the configuration as a whole.
     pub location: Option<Location>,
     pub related: Vec<Related>,
@@ -131,6 +137,36 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding of `defect` with its registry rule id and level, and nothing else set yet.
+    pub fn new(defect: Defect, message: String) -> Finding {
+        Finding {
+            rule: defect.rule_id(None),
+            control: None,
+            defect: defect.id().to_string(),
+            level: defect.fixed_level(),
+            message,
+            label: None,
+            location: None,
+            related: Vec::new(),
+            help: None,
+            fix: None,
+            resource: None,
+            suppression: None,
+            baselined: false,
+            controls: Vec::new(),
+            caused_by: Vec::new(),
+        }
+    }
+
+    /// Puts the finding under `control`: its rule id, and the level the defect has there.
+    pub fn scope(&mut self, control: &Control) {
+        self.rule = control.id.clone();
+        self.control = Some(control.id.clone());
+        if let Some(defect) = Defect::from_id(&self.defect) {
+            self.level = defect.level(control.severity);
+        }
+    }
+
     /// Identity that survives unrelated edits: rule, defect, resource — never lines.
     pub fn fingerprint(&self) -> String {
         format!(

@@ -2,11 +2,13 @@
 //! monitoring graph into findings.
 
 pub mod catalog;
-pub mod chain;
 pub mod check;
+pub mod defect;
 pub mod finding;
+pub mod status;
 pub mod suppress;
 
 pub use catalog::{Control, controls};
-pub use chain::{CHAIN_RULES, ChainRule, chain_rule};
+pub use defect::Defect;
 pub use finding::{Finding, Fix, Level, Location, Related};
+pub use status::ControlStatus;

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Finding, Level, Location};
+use super::{Finding, Location};
 
 /// Why a finding is suppressed, and where that was said.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,22 +101,14 @@ pub fn apply(
             None
         };
         if let Some(problem) = problem {
-            problems.push(Finding {
-                rule: "invalid-suppression".to_string(),
-                control: None,
-                defect: "invalid-suppression".to_string(),
-                level: Level::Warning,
-                message: format!("this `trailwatch:ignore` {problem}"),
-                location: Some(d.location.clone()),
-                related: Vec::new(),
-                help: Some("`trailwatch rules` lists the rule ids".to_string()),
-                fix: None,
-                resource: Some(format!("{}:{}", d.location.path, d.rules.join(","))),
-                suppression: None,
-                baselined: false,
-                controls: Vec::new(),
-                caused_by: Vec::new(),
-            });
+            let mut f = Finding::new(
+                super::Defect::InvalidSuppression,
+                format!("this `trailwatch:ignore` {problem}"),
+            );
+            f.location = Some(d.location.clone());
+            f.help = Some("`trailwatch rules` lists the rule ids".to_string());
+            f.resource = Some(format!("{}:{}", d.location.path, d.rules.join(",")));
+            problems.push(f);
         }
     }
     problems

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::rules::{Control, Finding, Level, Location};
+use crate::rules::{Control, Defect, Finding, Location};
 use crate::terraform::Instance;
 use crate::terraform::source::{SourceMap, Span};
 use crate::terraform::value::Str;
@@ -182,28 +182,10 @@ pub fn span_location(sources: &SourceMap, span: Span) -> Option<Location> {
     })
 }
 
-/// A finding with the fields every check fills the same way.
-pub fn finding(
-    rule: &str,
-    defect: &str,
-    level: Level,
-    message: String,
-    instance: Option<&Instance>,
-) -> Finding {
-    Finding {
-        rule: rule.to_string(),
-        control: None,
-        defect: defect.to_string(),
-        level,
-        message,
-        location: None,
-        related: Vec::new(),
-        help: None,
-        fix: None,
-        resource: instance.map(|i| i.address.clone()),
-        suppression: None,
-        baselined: false,
-        controls: Vec::new(),
-        caused_by: Vec::new(),
-    }
+/// A finding of `defect` about `instance`: its rule id and level come from the registry
+/// (a control-scoped defect is chain-wide until [`Finding::scope`] puts it under a control).
+pub fn finding(defect: Defect, message: String, instance: Option<&Instance>) -> Finding {
+    let mut f = Finding::new(defect, message);
+    f.resource = instance.map(|i| i.address.clone());
+    f
 }

@@ -1,6 +1,7 @@
 //! Per control: does the union of the filters on a CloudTrail log group, whose metric has
 //! a working alarm, match every required event? If not, say which link is broken.
 
+use crate::rules::Defect;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
@@ -12,7 +13,7 @@ use super::misses::{covered_elsewhere, misses_events, newer_events, pattern_fix,
 use crate::model::{Filter, Graph, Target};
 use crate::pattern::ast::Pattern;
 use crate::pattern::{Analysis, LogEvent, analyze};
-use crate::report::ControlStatus;
+use crate::rules::ControlStatus;
 use crate::rules::{Control, Finding, Level, Related};
 use crate::terraform::value::Str;
 
@@ -194,10 +195,7 @@ pub fn check(
         })
         .collect();
     if !trail_known && !graph.filters.is_empty() {
-        let mut f = finding(
-            "no-cloudtrail-log-group",
-            "no-cloudtrail-log-group",
-            Level::Note,
+        let mut f = finding(Defect::NoCloudtrailLogGroup,
             "no CloudTrail trail in this configuration delivers to a CloudWatch Logs log group, so trailwatch cannot tell which metric filters see CloudTrail events".to_string(),
             None,
         );
@@ -352,8 +350,7 @@ pub fn check(
             for f in &intended {
                 for note in &links[*f].unverifiable {
                     let mut note = note.clone();
-                    note.rule = control.id.clone();
-                    note.control = Some(control.id.clone());
+                    note.scope(control);
                     ctx.push(note);
                 }
             }
@@ -431,8 +428,7 @@ pub fn check(
         for f in &intended {
             for note in &links[*f].notes {
                 let mut note = note.clone();
-                note.rule = control.id.clone();
-                note.control = Some(control.id.clone());
+                note.scope(control);
                 ctx.push(note);
             }
         }
@@ -457,15 +453,20 @@ fn diagnose(
     declared: &[String],
 ) {
     let scoped = |mut f: Finding| {
-        f.rule = control.id.clone();
-        f.control = Some(control.id.clone());
+        f.scope(control);
         f
     };
     let before = ctx.mark();
     // Filters meant for the control that read another log group get their own finding,
     // which says why the control fails; with none, the control is missing.
     if intended.is_empty() {
-        ctx.push(scoped(control_missing(graph, ctx, control, declared)));
+        ctx.push(scoped(control_missing(
+            graph,
+            ctx,
+            control,
+            declared,
+            Defect::ControlMissing,
+        )));
     }
     let mut union = BTreeSet::new();
     for f in intended {
@@ -483,9 +484,7 @@ fn diagnose(
             && let Some(d) = rejection(&p.analysis)
         {
             let mut finding = scoped(finding(
-                "",
-                "pattern-syntax",
-                Level::Error,
+                Defect::PatternSyntax,
                 format!(
                     "CloudWatch refuses the pattern of filter `{}`, so `terraform apply` will fail: {}",
                     filter.instance.address, d.message
@@ -512,9 +511,7 @@ fn diagnose(
                 _ => "a log group".to_string(),
             };
             let mut finding = scoped(finding(
-                "",
-                "filter-log-group-not-from-trail",
-                Level::Error,
+                Defect::FilterLogGroupNotFromTrail,
                 format!(
                     "filter `{}` reads {group}, which no CloudTrail trail sends to: it never sees the {} events",
                     filter.instance.address, control.id
@@ -557,14 +554,20 @@ fn diagnose(
     }
     // A failing control always has an error that says why: when the filters meant for
     // it have no defect of their own (no `metric_transformation`, say), none of them
-    // delivers the events.
-    if !ctx
-        .pushed_since(before)
-        .iter()
-        .any(|f| f.level == Level::Error)
+    // delivers the events. With none meant for it, `control-missing` says so.
+    if !intended.is_empty()
+        && !ctx
+            .pushed_since(before)
+            .iter()
+            .any(|f| f.level == Level::Error)
     {
-        let mut f = scoped(control_missing(graph, ctx, control, declared));
-        f.level = Level::Error;
+        let mut f = scoped(control_missing(
+            graph,
+            ctx,
+            control,
+            declared,
+            Defect::ControlNotDelivered,
+        ));
         for &i in intended {
             if let Some(location) = ctx.block_head(graph.filters[i].instance) {
                 f.related.push(Related {
@@ -585,6 +588,7 @@ fn control_missing(
     ctx: &Context,
     control: &Control,
     declared: &[String],
+    defect: Defect,
 ) -> Finding {
     let events: Vec<&str> = control
         .must_match
@@ -602,16 +606,21 @@ fn control_missing(
     } else {
         "in this configuration"
     };
-    let mut f = finding(
-        "",
-        "control-missing",
-        Level::parse(&control.severity).unwrap_or(Level::Error),
-        format!(
+    let message = match defect {
+        Defect::ControlNotDelivered => format!(
+            "the filters written for `{}` deliver to no working alarm: no alarm fires for {listed}",
+            control.id
+        ),
+        _ => format!(
             "no metric filter {place} covers `{}`: no alarm fires for {listed}",
             control.id
         ),
-        None,
-    );
+    };
+    let mut f = finding(defect, message, None);
+    f.label = Some(format!(
+        "nothing on this log group alarms for `{}`",
+        control.id
+    ));
     f.location = match trail.map(|t| &t.log_group) {
         Some(Target::Resolved(i)) => ctx.block_head(graph.log_groups[*i].instance),
         Some(_) => trail.and_then(|t| ctx.attribute(t.instance, "cloud_watch_logs_group_arn")),
@@ -623,11 +632,17 @@ fn control_missing(
             .and_then(|filter| ctx.attribute(filter.instance, "log_group_name")),
     };
     f.resource = trail.map(|t| t.instance.address.clone());
-    f.help = Some(format!(
-        "add an `aws_cloudwatch_log_metric_filter` on the trail's log group with `pattern = {:?}`, an alarm on its metric and an SNS topic with a subscription (`trailwatch explain {}`)",
-        control.pattern.trim(),
-        control.id
-    ));
+    f.help = Some(match defect {
+        Defect::ControlNotDelivered => format!(
+            "complete the chain of each filter listed: a `metric_transformation`, an alarm on its metric with an SNS action, and a subscribed topic (`trailwatch explain {}`)",
+            control.id
+        ),
+        _ => format!(
+            "add an `aws_cloudwatch_log_metric_filter` on the trail's log group with `pattern = {:?}`, an alarm on its metric and an SNS topic with a subscription (`trailwatch explain {}`)",
+            control.pattern.trim(),
+            control.id
+        ),
+    });
     f
 }
 
@@ -659,9 +674,7 @@ fn noisy(
             continue;
         }
         let mut n = finding(
-            &control.id,
-            "pattern-noisy",
-            Level::Note,
+            Defect::PatternNoisy,
             format!(
                 "the pattern of filter `{}` also matches {} — the {} alarm will fire on these too",
                 filter.instance.address,
@@ -670,7 +683,7 @@ fn noisy(
             ),
             Some(filter.instance),
         );
-        n.control = Some(control.id.clone());
+        n.scope(control);
         n.location = ctx.attribute(filter.instance, "pattern");
         n.help = Some(format!(
             "the recommended pattern excludes them: {}",

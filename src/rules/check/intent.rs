@@ -3,14 +3,15 @@
 //! whose ids its filter, metric or alarm names say; and custom monitoring, which serves no
 //! control.
 
+use crate::rules::Defect;
 use std::collections::BTreeSet;
 
 use super::context::{Context, finding};
 use super::coverage::OnTrail;
+use crate::distance::distance;
 use crate::model::{Filter, Graph};
 use crate::pattern::ast::{Expr, Pattern, Test, Value as PValue};
-use crate::report::distance;
-use crate::rules::{Control, Level};
+use crate::rules::Control;
 
 /// The field paths (`$.errorMessage`, and their last step when it is long enough to say
 /// something: `MFAUsed`), the values (`Failed authentication`) and the event names of a
@@ -172,9 +173,7 @@ pub(super) fn custom_monitoring(
             };
             let instance = alarm.instance;
             let mut problem = finding(
-                "alarm-no-actions",
-                "alarm-no-actions",
-                Level::Error,
+                Defect::AlarmNoActions,
                 format!(
                     "alarm `{}` on filter `{}` notifies nobody (`{path}`): when it fires, nobody is told",
                     instance.address, graph.filters[f].instance.address

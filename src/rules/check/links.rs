@@ -2,8 +2,9 @@
 //! on one event, and whether it notifies a topic somebody subscribes to.
 
 use super::context::{Context, finding};
+use crate::distance::distance_up_to;
 use crate::model::{Action, Alarm, Filter, Graph, Metric, Target, Unresolved, WatchedMetric};
-use crate::report::distance_up_to;
+use crate::rules::Defect;
 use crate::rules::{Finding, Level, Related};
 
 /// Whether a filter's events reach a human.
@@ -112,9 +113,7 @@ fn undecided(
         ),
     };
     let mut note = finding(
-        "",
-        "unverifiable",
-        Level::Note,
+        Defect::Unverifiable,
         format!(
             "`{path}` of `{}` is not known before apply, so trailwatch cannot tell {message}: {u}",
             instance.address
@@ -122,18 +121,21 @@ fn undecided(
         Some(instance),
     );
     note.location = ctx.attribute(instance, &path);
-    note.help = Some(help_for(&u));
+    note.label = Some(format!("`{path}` is not known before apply"));
+    note.help = Some(help_for(&u.reason));
     note
 }
 
 /// A remedy that works for this unknown: `--var` supplies a variable, not an attribute
 /// the provider computes.
-fn help_for(u: &Unresolved) -> String {
-    if u.reason.contains("known only after apply") || u.reason.contains("read from the cloud") {
-        "check a plan JSON (`terraform show -json`), or write the name as a literal or a variable"
-            .to_string()
+fn help_for(reason: &str) -> String {
+    if reason.contains("not downloaded") {
+        NOT_DOWNLOADED_HELP.to_string()
+    } else if reason.contains("known only after apply") || reason.contains("read from the cloud") {
+        // `--var` cannot supply what the provider computes or reads at plan.
+        "check a plan JSON (`terraform show -json plan > plan.json; trailwatch check --plan plan.json`), or write the value as a literal or a variable".to_string()
     } else {
-        "give the value (`--var`, `--var-file`), or check a plan JSON".to_string()
+        "give the value (`--var`, `--var-file`), or check a plan JSON (`--plan`)".to_string()
     }
 }
 
@@ -197,13 +199,7 @@ impl Notify {
 fn notify(alarm: &Alarm, graph: &Graph, ctx: &mut Context, subscribed: &[String]) -> Notify {
     let instance = alarm.instance;
     let broken = |ctx: &Context, path: &str, message: String, help: &str| {
-        let mut f = finding(
-            "",
-            "alarm-no-actions",
-            Level::Error,
-            message,
-            Some(instance),
-        );
+        let mut f = finding(Defect::AlarmNoActions, message, Some(instance));
         f.location = ctx.attribute(instance, path);
         f.help = Some(help.to_string());
         Notify::Broken(Box::new(f))
@@ -227,15 +223,13 @@ fn notify(alarm: &Alarm, graph: &Graph, ctx: &mut Context, subscribed: &[String]
     }
     if let Some(reason) = &alarm.actions_unknown {
         let mut note = finding(
-            "",
-            "unverifiable",
-            Level::Note,
+            Defect::Unverifiable,
             format!("`alarm_actions` is not known before apply: {reason}"),
             Some(instance),
         );
         note.location = ctx.attribute(instance, "alarm_actions");
-        note.help =
-            Some("give the value (`--var`, `--var-file`), or check a plan JSON".to_string());
+        note.label = Some("not known before apply".to_string());
+        note.help = Some(help_for(reason));
         return Notify::Unverifiable(Box::new(note));
     }
     if alarm.no_actions {
@@ -279,9 +273,12 @@ fn notify(alarm: &Alarm, graph: &Graph, ctx: &mut Context, subscribed: &[String]
                     .then(|| graph.handed_to(&topic.instance.address, topic.name.as_deref()))
                     .flatten()
                 {
-                    unverifiable = Some(format!(
-                        "alarm `{}` notifies topic `{}`, which is handed to `{}`; that module is not downloaded and may subscribe it",
-                        instance.address, topic.instance.address, module.instance.address
+                    unverifiable = Some((
+                        format!(
+                            "alarm `{}` notifies topic `{}`, which is handed to `{}`; that module is not downloaded and may subscribe it",
+                            instance.address, topic.instance.address, module.instance.address
+                        ),
+                        NOT_DOWNLOADED_HELP.to_string(),
                     ));
                     continue;
                 }
@@ -289,31 +286,35 @@ fn notify(alarm: &Alarm, graph: &Graph, ctx: &mut Context, subscribed: &[String]
             }
             Action::Topic(Target::External(arn)) if subscribed.contains(arn) => return Notify::Ok,
             Action::Topic(Target::External(arn)) => {
-                unverifiable = Some(format!(
-                    "the alarm notifies `{arn}`, a topic outside this configuration whose subscribers cannot be checked"
+                unverifiable = Some((
+                    format!(
+                        "the alarm notifies `{arn}`, a topic outside this configuration whose subscribers cannot be checked"
+                    ),
+                    format!(
+                        "when `{arn}` has subscribers, declare it in `.trailwatch.toml`: `subscribed_topics = [\"{arn}\"]`"
+                    ),
                 ));
             }
             Action::Topic(Target::Unknown(reason)) => {
-                unverifiable = Some(format!(
-                    "the alarm notifies a topic that is not known before apply: {reason}"
+                unverifiable = Some((
+                    format!("the alarm notifies a topic that is not known before apply: {reason}"),
+                    help_for(reason),
                 ));
             }
             Action::Topic(Target::Missing) | Action::NotSns(_) => {}
         }
     }
-    if let Some(reason) = unverifiable {
-        let mut note = finding("", "unverifiable", Level::Note, reason, Some(instance));
+    if let Some((reason, help)) = unverifiable {
+        let mut note = finding(Defect::Unverifiable, reason, Some(instance));
         note.location = ctx.attribute(instance, "alarm_actions");
-        note.help =
-            Some("give the value (`--var`, `--var-file`), or check a plan JSON".to_string());
+        note.label = Some("which topic, and who receives it, is not known here".to_string());
+        note.help = Some(help);
         return Notify::Unverifiable(Box::new(note));
     }
     if !broken_topics.is_empty() {
         // The topic's own finding says why; this one is folded into it.
         let mut f = finding(
-            "",
-            "alarm-no-actions",
-            Level::Error,
+            Defect::AlarmNoActions,
             format!(
                 "alarm `{}` notifies {}, which cannot deliver to anyone",
                 instance.address,
@@ -362,9 +363,7 @@ fn check_topics(graph: &Graph, ctx: &mut Context) {
         let module = graph.handed_to(&instance.address, topic.name.as_deref());
         if let (false, Some(module)) = (subscribed, module) {
             let mut f = finding(
-                "topic-no-subscription",
-                "unverifiable",
-                Level::Note,
+                Defect::Unverifiable,
                 format!(
                     "topic `{}` has no subscription here, but it is handed to `{}`, which is not downloaded and may subscribe it",
                     instance.address, module.instance.address
@@ -376,9 +375,7 @@ fn check_topics(graph: &Graph, ctx: &mut Context) {
             ctx.push(f);
         } else if !subscribed {
             let mut f = finding(
-                "topic-no-subscription",
-                "topic-no-subscription",
-                Level::Error,
+                Defect::TopicNoSubscription,
                 format!(
                     "topic `{}` has no subscription: alarms publish to it and nobody receives them",
                     instance.address
@@ -386,14 +383,13 @@ fn check_topics(graph: &Graph, ctx: &mut Context) {
                 Some(instance),
             );
             f.location = ctx.block_head(instance);
+            f.label = Some("no `aws_sns_topic_subscription` for this topic".to_string());
             f.help = Some("add an `aws_sns_topic_subscription` for this topic".to_string());
             ctx.push(f);
         }
         if topic.kms_key.as_deref() == Some("alias/aws/sns") {
             let mut f = finding(
-                "topic-aws-managed-key",
-                "topic-aws-managed-key",
-                Level::Error,
+                Defect::TopicAwsManagedKey,
                 format!(
                     "topic `{}` is encrypted with the AWS-managed key `alias/aws/sns`, which CloudWatch cannot use: every alarm notification fails",
                     instance.address
@@ -424,13 +420,7 @@ fn cannot_fire(
     };
     // `fix`: the value to write at `path` instead, when one value alone repairs the alarm.
     let problem = |path: &str, message: String, help: &str, fix: Option<String>| {
-        let mut f = finding(
-            "",
-            "alarm-cannot-fire",
-            Level::Error,
-            message,
-            Some(instance),
-        );
+        let mut f = finding(Defect::AlarmCannotFire, message, Some(instance));
         f.location = ctx.attribute(instance, path);
         f.help = Some(help.to_string());
         f.fix = fix
@@ -488,7 +478,7 @@ fn cannot_fire(
                     "rises with each event, while `{comparison}` fires only when it falls below {threshold}"
                 ),
             };
-            return problem(
+            let mut f = problem(
                 path,
                 format!(
                     "alarm `{}` cannot fire on one event: each matching event publishes {value}, so the `{statistic}` of a period with one event is {observed}, which {why}",
@@ -496,7 +486,9 @@ fn cannot_fire(
                 ),
                 "use `threshold = 1` with `comparison_operator = \"GreaterThanOrEqualToThreshold\"`",
                 fix,
-            );
+            )?;
+            f.label = Some(format!("one event gives {observed}, which {why}"));
+            return Some(f);
         }
     }
     let periods = alarm.evaluation_periods.unwrap_or(1.0);
@@ -532,7 +524,9 @@ fn cannot_fire(
             "use `period = 300`",
             Some("300".to_string()),
         )?;
-        f.level = Level::Warning;
+        // Late, not silent: its own defect, a warning.
+        f.defect = Defect::AlarmPeriodOverADay.id().to_string();
+        f.level = Defect::AlarmPeriodOverADay.fixed_level();
         return Some(f);
     }
     None
@@ -572,9 +566,7 @@ pub fn analyze(graph: &Graph, ctx: &mut Context, subscribed: &[String]) -> Vec<F
         let mut state = State::Broken;
         if let Some(v) = filter.value.filter(|v| *v <= 0.0) {
             let mut f = finding(
-                "",
-                "metric-value-not-positive",
-                Level::Error,
+                Defect::MetricValueNotPositive,
                 format!(
                     "filter `{}` publishes {v} for each matching event, so the metric never rises and no alarm can fire",
                     instance.address
@@ -665,9 +657,7 @@ pub fn analyze(graph: &Graph, ctx: &mut Context, subscribed: &[String]) -> Vec<F
         }
         if watchers == 0 && state == State::Broken {
             let mut f = finding(
-                "",
-                "filter-metric-without-alarm",
-                Level::Error,
+                Defect::FilterMetricWithoutAlarm,
                 format!(
                     "no alarm watches metric {} that filter `{}` publishes: matching events are counted and nobody is told",
                     describe(metric),
@@ -676,6 +666,7 @@ pub fn analyze(graph: &Graph, ctx: &mut Context, subscribed: &[String]) -> Vec<F
                 Some(instance),
             );
             f.location = ctx.attribute(instance, "metric_transformation[0].name");
+            f.label = Some("no alarm watches this metric".to_string());
             f.help = Some(match near.first() {
                 Some(r) => format!("{}; make the alarm's `metric_name` and `namespace` equal the filter's (reference them instead of repeating literals)", r.message),
                 None => "add an `aws_cloudwatch_metric_alarm` with the same `metric_name` and `namespace`".to_string(),
@@ -728,9 +719,7 @@ fn report_orphan_alarms(graph: &Graph, ctx: &mut Context) {
             }
             let instance = alarm.instance;
             let mut f = finding(
-                "alarm-metric-not-published",
-                "alarm-metric-not-published",
-                Level::Error,
+                Defect::AlarmMetricNotPublished,
                 format!(
                     "alarm `{}` watches metric `{name}` in namespace `{namespace}`, which no metric filter publishes: it never receives data",
                     instance.address

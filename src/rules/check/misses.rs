@@ -2,17 +2,18 @@
 //! that narrows it, events a newer benchmark added, a filter written for a control that
 //! another control's filter stands in for, a pattern unknown before apply.
 
+use crate::rules::Defect;
 use std::collections::BTreeSet;
 
 use super::context::{Context, finding};
 use super::coverage::{Found, OnTrail, Parsed, events};
 use super::intent::{alarms_of, carried, walk};
 use super::links::{FilterLink, State};
+use crate::distance::distance;
 use crate::model::{Filter, Graph};
 use crate::pattern::ast::{Expr, Op, Pattern, Test, Value as PValue};
 use crate::pattern::{LogEvent, Severity};
-use crate::report::distance;
-use crate::rules::{Control, Finding, Fix, Level, Related};
+use crate::rules::{Control, Finding, Fix, Related};
 
 /// A chain that meets an older benchmark's list for `control` but misses `added`, events a
 /// newer version put on it: a warning at the filter that serves the control, naming the
@@ -50,9 +51,7 @@ pub(super) fn newer_events(
         .max_by_key(|f| (matched[*f][c].len(), std::cmp::Reverse(*f)));
     let instance = best.map(|f| graph.filters[f].instance);
     let mut f = finding(
-        &control.id,
-        "pattern-misses-newer-events",
-        Level::Warning,
+        Defect::PatternMissesNewerEvents,
         format!(
             "{} meets the CIS v{met} list for `{}` but does not match {}, so the alarm never fires for {}",
             instance.map_or("the monitoring".to_string(), |i| format!(
@@ -65,7 +64,7 @@ pub(super) fn newer_events(
         ),
         instance,
     );
-    f.control = Some(control.id.clone());
+    f.scope(control);
     f.location = instance.and_then(|i| ctx.attribute(i, "pattern"));
     f.help = Some(format!(
         "add the newer events to the pattern (the newest recommended pattern is `{}`), or check against that benchmark with `--profile cis-{}`",
@@ -162,16 +161,14 @@ pub(super) fn covered_elsewhere(
         )
     });
     let mut f = finding(
-        &control.id,
-        "filter-misses-own-events",
-        Level::Warning,
+        Defect::FilterMissesOwnEvents,
         format!(
             "filter `{}` is written for `{}`{why} but its pattern matches {what}{meanwhile}",
             filter.instance.address, control.id
         ),
         Some(filter.instance),
     );
-    f.control = Some(control.id.clone());
+    f.scope(control);
     f.location = ctx.attribute(filter.instance, "pattern");
     f.help = Some(format!(
         "use the recommended pattern `{}` (`trailwatch explain {}`)",
@@ -240,13 +237,7 @@ pub(super) fn misses_events(
     let missing: Vec<&str> = missed.iter().map(|(name, _)| *name).collect();
     let instance = filter.instance;
     let Some(pattern) = &p.analysis.pattern else {
-        return finding(
-            "",
-            "pattern-misses-events",
-            Level::Error,
-            String::new(),
-            Some(instance),
-        );
+        return finding(Defect::PatternMissesEvents, String::new(), Some(instance));
     };
     let list = if missing.len() == total {
         format!("any of the {total} required events")
@@ -267,13 +258,14 @@ pub(super) fn misses_events(
         "the pattern of filter `{}` does not match {list}, so the {} alarm never fires for them",
         instance.address, control.id
     );
-    let mut f = finding(
-        "",
-        "pattern-misses-events",
-        Level::Error,
-        String::new(),
-        Some(instance),
-    );
+    let mut f = finding(Defect::PatternMissesEvents, String::new(), Some(instance));
+    f.label = Some(match missing.as_slice() {
+        [one] => format!("never matches {one}"),
+        [a, b] => format!("never matches {a} or {b}"),
+        _ if missing.len() == total => "matches none of the required events".to_string(),
+        [a, b, ..] => format!("never matches {a}, {b} and {} more", missing.len() - 2),
+        [] => "misses required events".to_string(),
+    });
     if let Some((typo, span, near)) = typos.first() {
         message.push_str(&format!(
             "; `{typo}` is not a CloudTrail event name — did you mean `{near}`?"
@@ -436,16 +428,17 @@ pub(super) fn unknown_pattern(ctx: &Context, filter: &Filter, control: Option<&s
         None => "which control it serves".to_string(),
     };
     let mut f = finding(
-        control.unwrap_or("unverifiable"),
-        "unverifiable",
-        Level::Note,
+        Defect::Unverifiable,
         format!(
             "the pattern of filter `{}` is not known before apply ({reason}), so {serves} cannot be checked",
             filter.instance.address
         ),
         Some(filter.instance),
     );
-    f.control = control.map(str::to_string);
+    if let Some(control) = control {
+        f.rule = control.to_string();
+        f.control = Some(control.to_string());
+    }
     f.location = ctx.attribute(filter.instance, "pattern");
     f.help = Some(unknown_remedy(reason).to_string());
     f

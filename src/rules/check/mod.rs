@@ -11,39 +11,32 @@ mod misses;
 mod schema;
 mod trail;
 
+use crate::rules::Defect;
 use std::collections::BTreeSet;
 
+use super::defect::Reach;
 use super::{Control, Finding, Level, finding};
 use crate::model::Graph;
-use crate::report::ControlStatus;
+use crate::rules::ControlStatus;
 use crate::terraform::source::SourceMap;
 
 pub use context::{Context, span_location};
 pub use schema::check as check_schema;
 
-/// Chain-wide rules whose findings (without a control) concern every control: the trail
-/// feeds them all, and a chain-wide note says what keeps all of them from being verified.
-const EVERY_CONTROL: &[&str] = &[
-    "trail-not-multi-region",
-    "trail-logging-disabled",
-    "trail-management-events-excluded",
-    "trail-no-cloudwatch-logs",
-    "trail-global-events-excluded",
-    "trail-log-group-arn-refused",
-    "no-cloudtrail-log-group",
-    "module-not-downloaded",
-    "unverifiable",
-];
-
-/// Whether `--rule id` keeps finding `f`: it is of that rule or control, or, for a
-/// control, a chain-wide finding that decides every control's status (a single-region
-/// trail fails them all, so `--rule iam-policy-changes` must still say why).
+/// Whether `--rule id` keeps finding `f`, and whether `f` can explain control `id`'s
+/// status: it is of that rule or control, or lists it (a topic nobody subscribes to, for the
+/// controls whose alarms notify it); for a control, a chain-wide finding that decides every
+/// control (a single-region trail fails them all, so `--rule iam-policy-changes` must still
+/// say why); and a finding about the configuration (a file that does not load) whatever
+/// `id` is.
 pub fn concerns(f: &Finding, id: &str, controls: &[Control]) -> bool {
+    let reach = Defect::from_id(&f.defect).map(|d| d.doc().reach);
     f.rule == id
         || f.control.as_deref() == Some(id)
         || f.controls.iter().any(|c| c == id)
+        || reach == Some(Reach::Configuration)
         || (f.control.is_none()
-            && EVERY_CONTROL.contains(&f.rule.as_str())
+            && reach == Some(Reach::EveryControl)
             && controls.iter().any(|c| c.id == id))
 }
 
@@ -114,16 +107,14 @@ pub fn check(
         let mut findings = Vec::new();
         for control in &selected {
             let mut f = context::finding(
-                &control.id,
-                "control-missing",
-                Level::parse(&control.severity).unwrap_or(Level::Error),
+                Defect::ControlMissing,
                 format!(
                     "`{}` is required, but this configuration has no CloudTrail trail and no metric filter",
                     control.id
                 ),
                 None,
             );
-            f.control = Some(control.id.clone());
+            f.scope(control);
             f.help = Some(format!(
                 "`trailwatch explain {}` shows the Terraform to add",
                 control.id
@@ -221,9 +212,7 @@ fn not_downloaded(graph: &Graph, ctx: &mut Context) {
     for module in &graph.not_downloaded {
         let instance = module.instance;
         let mut f = context::finding(
-            "module-not-downloaded",
-            "module-not-downloaded",
-            Level::Note,
+            Defect::ModuleNotDownloaded,
             format!(
                 "module `{}` comes from `{}`, which is not downloaded: what it creates is not checked",
                 instance.address,

@@ -3,7 +3,8 @@
 
 use super::context::{Context, finding};
 use crate::model::{Graph, Target};
-use crate::rules::{Level, Related};
+use crate::rules::Defect;
+use crate::rules::Related;
 
 pub fn check(graph: &Graph, ctx: &mut Context) {
     let any_delivery = graph.trails.iter().any(|t| t.log_group != Target::Missing);
@@ -11,9 +12,7 @@ pub fn check(graph: &Graph, ctx: &mut Context) {
         let instance = trail.instance;
         if trail.multi_region == Some(false) {
             let mut f = finding(
-                "trail-not-multi-region",
-                "trail-not-multi-region",
-                Level::Error,
+                Defect::TrailNotMultiRegion,
                 format!(
                     "trail `{}` records API calls in its own region only: activity in every other region reaches no metric filter",
                     instance.address
@@ -26,9 +25,7 @@ pub fn check(graph: &Graph, ctx: &mut Context) {
         }
         if trail.logging == Some(false) {
             let mut f = finding(
-                "trail-logging-disabled",
-                "trail-logging-disabled",
-                Level::Error,
+                Defect::TrailLoggingDisabled,
                 format!(
                     "trail `{}` has logging turned off: it delivers no events, so no alarm can fire",
                     instance.address
@@ -46,9 +43,7 @@ pub fn check(graph: &Graph, ctx: &mut Context) {
                 "advanced_event_selector[0]"
             };
             let mut f = finding(
-                "trail-management-events-excluded",
-                "trail-management-events-excluded",
-                Level::Error,
+                Defect::TrailManagementEventsExcluded,
                 format!(
                     "trail `{}` does not record all management events ({gap}): the monitored API calls never reach CloudWatch Logs",
                     instance.address
@@ -77,22 +72,14 @@ pub fn check(graph: &Graph, ctx: &mut Context) {
                     "remove `include_global_service_events = false`: a multi-region trail must include global service events",
                 )
             };
-            let mut f = finding(
-                "trail-global-events-excluded",
-                "trail-global-events-excluded",
-                Level::Error,
-                message,
-                Some(instance),
-            );
+            let mut f = finding(Defect::TrailGlobalEventsExcluded, message, Some(instance));
             f.location = ctx.attribute(instance, "include_global_service_events");
             f.help = Some(help.to_string());
             ctx.push(f);
         }
         if let Some(arn) = &trail.arn_refused {
             let mut f = finding(
-                "trail-log-group-arn-refused",
-                "trail-log-group-arn-refused",
-                Level::Error,
+                Defect::TrailLogGroupArnRefused,
                 format!(
                     "trail `{}` names its log group as `{arn}`, without the `:*` log-stream wildcard: CloudTrail refuses the ARN (InvalidCloudWatchLogsLogGroupArnException), so `terraform apply` fails and nothing is delivered",
                     instance.address
@@ -105,9 +92,7 @@ pub fn check(graph: &Graph, ctx: &mut Context) {
         }
         if !any_delivery {
             let mut f = finding(
-                "trail-no-cloudwatch-logs",
-                "trail-no-cloudwatch-logs",
-                Level::Error,
+                Defect::TrailNoCloudwatchLogs,
                 format!(
                     "trail `{}` does not deliver to CloudWatch Logs, so no metric filter sees its events",
                     instance.address

@@ -5,16 +5,15 @@
 //! or AWS refuses it at apply (an ARN where the API takes a name). A value unknown before
 //! apply is never reported as wrong.
 
+use crate::rules::Defect;
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::rules::{Finding, Level, Location};
+use crate::rules::{Finding, Location};
 use crate::terraform::schema::{self, Block, Resource};
 use crate::terraform::source::{SourceMap, Span};
 use crate::terraform::{Instance, Value};
 
 mod value;
-
-pub const RULE: &str = "terraform-schema";
 
 /// The findings for every instance of one root module, one per source location and message
 /// (instances of one block share their mistakes). Where instances differ only in the value
@@ -24,7 +23,7 @@ pub fn check(instances: &[Instance], sources: &SourceMap) -> Vec<Finding> {
     let schema = match schema::aws() {
         Ok(s) => s,
         Err(e) => {
-            let mut f = super::context::finding(RULE, "schema-data", Level::Error, e.into(), None);
+            let mut f = super::context::finding(Defect::SchemaData, e.into(), None);
             f.help = Some("this is a defect of trailwatch: please report it".into());
             return vec![f];
         }
@@ -33,7 +32,7 @@ pub fn check(instances: &[Instance], sources: &SourceMap) -> Vec<Finding> {
     let mut seen = BTreeSet::new();
     // (location, defect) → the instance that reported it first, its finding, and how many
     // other instances had it too.
-    let mut first: BTreeMap<(Option<Location>, &str), (&str, usize, usize)> = BTreeMap::new();
+    let mut first: BTreeMap<(Option<Location>, Defect), (&str, usize, usize)> = BTreeMap::new();
     for instance in instances.iter().filter(|i| !i.data) {
         let Some(resource) = schema.resource.get(&instance.rtype) else {
             continue;
@@ -63,8 +62,7 @@ pub fn check(instances: &[Instance], sources: &SourceMap) -> Vec<Finding> {
                     );
                 }
             }
-            let mut f =
-                super::context::finding(RULE, p.defect, Level::Error, p.message, Some(instance));
+            let mut f = super::context::finding(p.defect, p.message, Some(instance));
             f.location = location;
             f.help = p.help;
             out.push(f);
@@ -83,7 +81,7 @@ pub fn check(instances: &[Instance], sources: &SourceMap) -> Vec<Finding> {
 }
 
 struct Problem {
-    defect: &'static str,
+    defect: Defect,
     span: Span,
     message: String,
     help: Option<String>,
@@ -112,7 +110,7 @@ impl Walk<'_> {
         {
             let names = quoted(&rule.one_of, " or ");
             self.push(
-                "missing-argument",
+                Defect::MissingArgument,
                 head,
                 format!(
                     "`{}` is set, so one of {names} must be set too: the provider refuses the alarm at plan",
@@ -154,7 +152,7 @@ impl Walk<'_> {
                 if is_block {
                     if !json {
                         self.push(
-                            "argument-as-block",
+                            Defect::ArgumentAsBlock,
                             self.head(span),
                             format!("`{name}` is an argument, not a block: Terraform refuses `{name} {{ … }}`"),
                             Some(format!("write `{name} = {{ … }}` with an equals sign")),
@@ -164,7 +162,7 @@ impl Walk<'_> {
                 }
                 if arg.computed {
                     self.push(
-                        "computed-argument",
+                        Defect::ComputedArgument,
                         self.name_span(name, span),
                         format!("`{name}` is set by the provider and cannot be configured: Terraform refuses it"),
                         Some(format!("remove `{name}`; read it as `{}.{name}`", self.instance.address)),
@@ -176,7 +174,7 @@ impl Walk<'_> {
             } else if let Some(block) = schema.blocks.get(name) {
                 if !is_block && !json && !matches!(value, Value::Unknown(_)) {
                     self.push(
-                        "block-as-argument",
+                        Defect::BlockAsArgument,
                         self.name_span(name, span),
                         format!(
                             "`{name}` is a block, not an argument: Terraform refuses `{name} = …`"
@@ -196,7 +194,7 @@ impl Walk<'_> {
         for (name, arg) in &schema.arguments {
             if arg.required && !is_set_or_unknown(attributes.get(name)) {
                 self.push(
-                    "missing-argument",
+                    Defect::MissingArgument,
                     head,
                     format!(
                         "the required argument `{name}` is missing: Terraform refuses the block"
@@ -209,7 +207,7 @@ impl Walk<'_> {
             if block.min_items > 0 && !is_set_or_unknown(attributes.get(name)) {
                 let n = block.min_items;
                 self.push(
-                    "missing-argument",
+                    Defect::MissingArgument,
                     head,
                     format!(
                         "the required block `{name}` is missing (at least {n} {}): Terraform refuses the resource",
@@ -231,7 +229,7 @@ impl Walk<'_> {
         {
             let span = self.block_span(path, max).unwrap_or(head);
             self.push(
-                "too-many-items",
+                Defect::TooManyItems,
                 span,
                 format!(
                     "{} `{name}` blocks, but the provider accepts at most {max}",
@@ -242,7 +240,7 @@ impl Walk<'_> {
         }
         if items.len() < block.min_items && !items.is_empty() {
             self.push(
-                "missing-argument",
+                Defect::MissingArgument,
                 head,
                 format!(
                     "{} `{name}` blocks, but the provider needs at least {}",
@@ -286,7 +284,7 @@ impl Walk<'_> {
                     .copied()
                     .unwrap_or(self.instance.span);
                 self.push(
-                    "unknown-argument",
+                    Defect::UnknownArgument,
                     self.name_span(key, span),
                     format!(
                         "`timeouts` of {} has no `{key}`: it takes {}",
@@ -341,9 +339,9 @@ impl Walk<'_> {
         };
         self.push(
             if is_block {
-                "unknown-block"
+                Defect::UnknownBlock
             } else {
-                "unknown-argument"
+                Defect::UnknownArgument
             },
             span,
             format!("{owner} has no {what} named `{name}`: Terraform refuses the configuration"),
@@ -388,7 +386,7 @@ impl Walk<'_> {
                 && other_span.range().start < span.range().start
             {
                 self.push(
-                    "conflicting-arguments",
+                    Defect::ConflictingArguments,
                     self.name_span(name, span),
                     format!("`{name}` and `{other}` cannot both be set: the provider refuses the resource"),
                     Some(format!("remove one of `{name}` and `{other}`")),
@@ -397,7 +395,7 @@ impl Walk<'_> {
         }
     }
 
-    fn push(&mut self, defect: &'static str, span: Span, message: String, help: Option<String>) {
+    fn push(&mut self, defect: Defect, span: Span, message: String, help: Option<String>) {
         self.problems.push(Problem {
             defect,
             span,
@@ -487,7 +485,7 @@ pub(super) fn suggest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str>
         .iter()
         .map(|c| {
             (
-                crate::report::distance(&word.to_lowercase(), &c.to_lowercase()),
+                crate::distance::distance(&word.to_lowercase(), &c.to_lowercase()),
                 *c,
             )
         })
@@ -504,7 +502,7 @@ pub(super) fn suggest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str>
             let theirs = words(c);
             theirs.is_subset(&mine) || mine.is_subset(&theirs)
         })
-        .min_by_key(|c| (crate::report::distance(word, c), **c))
+        .min_by_key(|c| (crate::distance::distance(word, c), **c))
         .copied()
 }
 

@@ -2,6 +2,7 @@
 //! whether it names what the AWS API takes there (a name or an ARN).
 
 use super::{Walk, quoted, suggest};
+use crate::rules::Defect;
 use crate::terraform::schema::{self, Argument, Type, Wants};
 use crate::terraform::source::Span;
 use crate::terraform::{Reference, Value};
@@ -31,7 +32,7 @@ impl Walk<'_> {
                     _ => format!("{}.{want}", r.address),
                 };
                 self.push(
-                    "wrong-type",
+                    Defect::WrongType,
                     span,
                     format!(
                         "`{name}` must be a {}, but this is the whole resource `{}` (an object)",
@@ -46,7 +47,7 @@ impl Walk<'_> {
                     && items.len() > max
                 {
                     self.push(
-                        "too-many-items",
+                        Defect::TooManyItems,
                         span,
                         format!(
                             "`{name}` has {} elements, but the provider accepts at most {max}",
@@ -69,7 +70,7 @@ impl Walk<'_> {
                         .unwrap_or(span);
                     match item {
                         Value::List(_) | Value::Map(_) => self.push(
-                            "wrong-type",
+                            Defect::WrongType,
                             item_span,
                             format!(
                                 "each element of `{name}` must be a string, but this is a {}",
@@ -91,7 +92,7 @@ impl Walk<'_> {
                     _ => None,
                 };
                 self.push(
-                    "wrong-type",
+                    Defect::WrongType,
                     span,
                     format!(
                         "`{name}` must be a {}, but this is a {}",
@@ -104,7 +105,7 @@ impl Walk<'_> {
             (Type::Number, v) => match number(v) {
                 Some(n) => self.number(arg, name, n, span),
                 None => self.push(
-                    "wrong-type",
+                    Defect::WrongType,
                     span,
                     format!("`{name}` must be a number, but this is {}", v.render()),
                     None,
@@ -118,7 +119,7 @@ impl Walk<'_> {
                 };
                 if !ok {
                     self.push(
-                        "wrong-type",
+                        Defect::WrongType,
                         span,
                         format!("`{name}` must be true or false, but this is {}", v.render()),
                         None,
@@ -144,7 +145,7 @@ impl Walk<'_> {
         };
         if arg.wants == Some(Wants::Name) && text.starts_with("arn:") {
             self.push(
-                "arn-or-name",
+                Defect::ArnOrName,
                 span,
                 format!("{shown} is an ARN, but `{name}` takes a name"),
                 Some(format!(
@@ -156,7 +157,7 @@ impl Walk<'_> {
         }
         if arg.wants == Some(Wants::Arn) && !is_arn(text) {
             self.push(
-                "arn-or-name",
+                Defect::ArnOrName,
                 span,
                 format!("{shown} is not an ARN, but `{name}` takes an ARN: the provider refuses it at plan"),
                 Some("use the resource's ARN (its `.arn` attribute), not its name".into()),
@@ -165,7 +166,7 @@ impl Walk<'_> {
         }
         if arg.arn && !is_arn(text) {
             self.push(
-                "invalid-value",
+                Defect::InvalidValue,
                 span,
                 format!("{shown} is not an ARN: the provider refuses it at plan"),
                 Some("use the full ARN (`arn:<partition>:<service>:<region>:<account>:<resource>`), e.g. the resource's `.arn`".into()),
@@ -200,7 +201,7 @@ impl Walk<'_> {
                     ""
                 };
                 self.push(
-                    "invalid-value",
+                    Defect::InvalidValue,
                     span,
                     format!(
                         "{shown} is not one of {}{extra}{}: the provider refuses it at plan",
@@ -219,7 +220,7 @@ impl Walk<'_> {
             && schema::regex(p).is_some_and(|r| !r.is_match(text))
         {
             self.push(
-                "invalid-value",
+                Defect::InvalidValue,
                 span,
                 format!("{shown} is not a valid extended statistic (such as `p99`, `tm90`, `IQM`): the provider refuses it at plan"),
                 None,
@@ -230,7 +231,7 @@ impl Walk<'_> {
             let n = text.chars().count();
             if n < min || n > max {
                 self.push(
-                    "invalid-value",
+                    Defect::InvalidValue,
                     span,
                     format!(
                         "`{name}` is {n} characters long, but the provider accepts {min} to {max}"
@@ -244,7 +245,7 @@ impl Walk<'_> {
             && schema::regex(p).is_some_and(|r| !r.is_match(text))
         {
             self.push(
-                "invalid-value",
+                Defect::InvalidValue,
                 span,
                 format!("{shown} is not valid here ({means}): the provider refuses it at plan"),
                 None,
@@ -261,7 +262,7 @@ impl Walk<'_> {
             && n < min
         {
             self.push(
-                "invalid-value",
+                Defect::InvalidValue,
                 span,
                 format!(
                     "{shown} is below the provider's minimum of {min}: it refuses the value at plan"
@@ -273,7 +274,7 @@ impl Walk<'_> {
             && (n < min || n > max)
         {
             self.push(
-                "invalid-value",
+                Defect::InvalidValue,
                 span,
                 format!("{shown} is outside {min}..={max}: the provider refuses it at plan"),
                 None,
@@ -290,7 +291,7 @@ impl Walk<'_> {
                     None => values.join(", "),
                 };
                 self.push(
-                    "invalid-value",
+                    Defect::InvalidValue,
                     span,
                     format!("{shown} is not accepted: the provider takes {allowed}"),
                     None,
@@ -325,7 +326,7 @@ impl Walk<'_> {
                     None
                 };
                 self.push(
-                    "wrong-type",
+                    Defect::WrongType,
                     span,
                     format!(
                         "`{name}` must be a {}, but `{r}` is a {}",
@@ -359,7 +360,7 @@ impl Walk<'_> {
             Wants::Arn => ("an ARN, but this is a name", format!("{base}.arn")),
         };
         self.push(
-            "arn-or-name",
+            Defect::ArnOrName,
             span,
             format!("`{name}` takes {what} (`{r}`): AWS refuses it when Terraform applies"),
             Some(format!("use `{better}`")),
