@@ -1707,22 +1707,58 @@ fn module_directories_outside_the_repository_are_refused() {
 /// and carriage return, DEL, or a C1 control.
 fn has_control(text: &str) -> bool {
     text.chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+        .any(|c| (c.is_control() && !matches!(c, '\n' | '\t' | '\r')) || is_bidi(c))
 }
 
-/// ESC, OSC, BEL, DEL and C1 controls in file names, values, snippets and messages: no
-/// human-readable output (human, GitHub annotations, inspect, errors) carries them raw.
+/// The bidirectional controls: embeddings and overrides, isolates, and the marks.
+const BIDI: &[char] = &[
+    '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}',
+    '\u{2069}', '\u{200e}', '\u{200f}', '\u{061c}',
+];
+
+fn is_bidi(c: char) -> bool {
+    BIDI.contains(&c)
+}
+
+/// A bidirectional control in a pattern is linted like a control character, and never
+/// printed raw (before, `pattern check` passed it and printed it as is).
+#[test]
+fn bidirectional_controls_in_patterns_are_linted() {
+    let dir = tree();
+    for &b in BIDI {
+        let pattern = format!("{{ $.eventName = \"Delete{b}Trail\" }}");
+        let run = trailwatch(dir.path(), &["pattern", "check", &pattern]);
+        assert_eq!(run.code, 1, "U+{:04X}: {}", u32::from(b), run.stdout);
+        assert!(
+            run.stdout.contains("control-character") && run.stdout.contains("(bidirectional)"),
+            "U+{:04X}: {}",
+            u32::from(b),
+            run.stdout
+        );
+        assert!(!has_control(&run.stdout), "{:?}", run.stdout);
+        assert!(!has_control(&run.stderr), "{:?}", run.stderr);
+    }
+}
+
+/// ESC, OSC, BEL, DEL, C1 and bidirectional controls in file names, values, snippets and
+/// messages: no human-readable output (human, GitHub annotations, inspect, errors) carries
+/// them raw.
 #[test]
 fn control_characters_never_reach_the_terminal() {
     let dir = tree();
-    let controls = [
+    let mut controls: Vec<String> = [
         "\u{1b}[2J",
         "\u{1b}]8;;http://x\u{7}",
         "\u{9b}31m",
         "\u{7f}",
         "\u{0}",
         "\r",
-    ];
+    ]
+    .map(String::from)
+    .to_vec();
+    // Each bidirectional control as "Trojan Source" uses it: the rest of the line, or a
+    // span of it, reads backwards.
+    controls.extend(BIDI.iter().map(|b| format!("{b}dlrow\u{202c}")));
     for (i, c) in controls.iter().enumerate() {
         // A syntax error whose line (the snippet) holds the control characters.
         write(
