@@ -549,13 +549,27 @@ fn modules_json(shared: &Shared, root: &Path) -> HashMap<String, PathBuf> {
 }
 
 /// The workspace `terraform workspace select` chose for a root (`.terraform/environment`),
-/// or `default`, as Terraform decides when `TF_WORKSPACE` is not set.
-fn selected_workspace(root: &Path) -> String {
-    read_text(&root.join(".terraform").join("environment"), Origin::Tree)
-        .ok()
-        .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty())
-        .unwrap_or_else(|| "default".into())
+/// or `default`, as Terraform decides when `TF_WORKSPACE` is not set. A committed file may
+/// link anywhere: one outside the repository, or not readable, is reported and not read.
+fn selected_workspace(shared: &Shared, root: &Path) -> String {
+    let path = root.join(".terraform").join("environment");
+    if std::fs::symlink_metadata(&path).is_err() {
+        return "default".into();
+    }
+    let text = if discover::read::within(&path, &repositories(shared)) {
+        read_text(&path, Origin::Tree)
+    } else {
+        Err("outside the repository: trailwatch reads only inside it".to_string())
+    };
+    match text {
+        Ok(text) => Some(text.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| "default".into()),
+        Err(why) => {
+            skip(shared, Skipped::reported(&path, why));
+            "default".into()
+        }
+    }
 }
 
 /// Loads and evaluates every root module under `paths`.
@@ -730,7 +744,7 @@ fn load_inner(paths: &[PathBuf], options: &LoadOptions, keep: fn(&str) -> bool) 
         let workspace = options
             .workspace
             .clone()
-            .unwrap_or_else(|| selected_workspace(&dir));
+            .unwrap_or_else(|| selected_workspace(&shared, &dir));
         let ev = Evaluator::new(&shared, module, vars, modules_json(&shared, &dir))
             .with_workspace(workspace);
         let (mut inst, diags) = ev.run();
