@@ -1,5 +1,5 @@
-//! `.trailwatch.toml`: found by walking up from the first scanned path (or named with
-//! `--config`). Unknown keys are errors with the nearest valid key suggested, so a typo
+//! `.trailwatch.toml`: found by walking up from the first scanned path to the repository
+//! (or named with `--config`). Unknown keys are errors with the nearest valid key suggested, so a typo
 //! never silently turns a setting off.
 
 use std::collections::BTreeMap;
@@ -72,16 +72,21 @@ impl Loaded {
     }
 }
 
-/// Walks up from `start` to the filesystem root looking for `.trailwatch.toml`.
+/// Walks up from `start` looking for `.trailwatch.toml`, no higher than the repository
+/// (the nearest directory holding `.git`, else `start` itself: the boundary modules and
+/// `var_files` keep to). A file above the checkout belongs to someone else: a CI runner's
+/// home, another project.
 pub fn find(start: &Path) -> Option<PathBuf> {
+    let top = crate::discover::read::repository_root(start)?;
     let start = if start.is_file() {
         start.parent()?
     } else {
         start
     };
-    let absolute = std::path::absolute(start).ok()?;
-    absolute
+    let canonical = start.canonicalize().ok()?;
+    canonical
         .ancestors()
+        .take_while(|dir| dir.starts_with(&top))
         .map(|dir| dir.join(FILE_NAME))
         .find(|candidate| candidate.is_file())
 }

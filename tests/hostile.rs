@@ -1596,6 +1596,74 @@ const OUTSIDE_FILTER: &str = r#"resource "aws_cloudwatch_log_metric_filter" "evi
 }
 "#;
 
+/// A `.trailwatch.toml` above the repository (in a directory holding the checkout) is not
+/// used: the search stops at the repository (nearest `.git`), as module directories do. One
+/// inside the repository, above the scanned directory, still is.
+#[test]
+fn configuration_above_the_repository_is_not_used() {
+    let outer = tempfile::tempdir().expect("temp dir");
+    write(
+        outer.path(),
+        ".trailwatch.toml",
+        "disable = [\"iam-policy-changes\"]\n",
+    );
+    let repo = outer.path().join("repo");
+    fs::create_dir_all(repo.join(".git")).expect("mkdir .git");
+    let valid = Path::new(env!("CARGO_MANIFEST_DIR")).join(VALID);
+    fs::copy(&valid, repo.join("valid.tf")).expect("copy");
+    let c = check(&repo, &[]);
+    assert_valid_analysed(&c);
+    fs::rename(
+        outer.path().join(".trailwatch.toml"),
+        repo.join(".trailwatch.toml"),
+    )
+    .expect("move the configuration into the repository");
+    fs::create_dir(repo.join("envs")).expect("mkdir");
+    fs::rename(repo.join("valid.tf"), repo.join("envs/valid.tf")).expect("move");
+    let inside = check(&repo.join("envs"), &[]);
+    assert!(
+        with_rule(&inside, "iam-policy-changes").is_empty(),
+        "the configuration in the repository was not used:\n{}",
+        inside.json.stdout
+    );
+}
+
+/// A committed `.terraform/environment` that links outside the repository is not read
+/// (its content would become `terraform.workspace` and be printed): a `file-skipped`
+/// warning, and the workspace is `default`.
+#[cfg(unix)]
+#[test]
+fn workspace_file_linking_outside_the_repository_is_refused() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().expect("temp dir");
+    write(outside.path(), "environment", "secret-from-outside\n");
+    let dir = tree();
+    fs::create_dir(dir.path().join(".terraform")).expect("mkdir");
+    symlink(
+        outside.path().join("environment"),
+        dir.path().join(".terraform/environment"),
+    )
+    .expect("symlink");
+    write(
+        dir.path(),
+        "ws.tf",
+        "resource \"aws_sns_topic\" \"ws\" {\n  name = \"x-${terraform.workspace}\"\n}\n",
+    );
+    let c = check_hostile(dir.path(), &[]);
+    assert_skipped(&c, ".terraform/environment", "outside the repository");
+    let topic = inspect_instance(dir.path(), "aws_sns_topic.ws");
+    assert_eq!(topic["attributes"]["name"], "x-default", "{topic}");
+    let inspect = trailwatch(dir.path(), &["inspect", ".", "--all", "--verbose"]);
+    for printed in [
+        &c.json.stdout,
+        &c.human.stdout,
+        &inspect.stdout,
+        &inspect.stderr,
+    ] {
+        assert!(!printed.contains("secret-from-outside"), "{printed}");
+    }
+}
+
 /// A committed `.trailwatch.toml` naming files outside the repository (`/proc/self/environ`,
 /// `../x.tfvars`) is refused with exit 2, and no byte of them is printed (before, the CI
 /// job's environment appeared in a snippet).
@@ -1707,22 +1775,58 @@ fn module_directories_outside_the_repository_are_refused() {
 /// and carriage return, DEL, or a C1 control.
 fn has_control(text: &str) -> bool {
     text.chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+        .any(|c| (c.is_control() && !matches!(c, '\n' | '\t' | '\r')) || is_bidi(c))
 }
 
-/// ESC, OSC, BEL, DEL and C1 controls in file names, values, snippets and messages: no
-/// human-readable output (human, GitHub annotations, inspect, errors) carries them raw.
+/// The bidirectional controls: embeddings and overrides, isolates, and the marks.
+const BIDI: &[char] = &[
+    '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}',
+    '\u{2069}', '\u{200e}', '\u{200f}', '\u{061c}',
+];
+
+fn is_bidi(c: char) -> bool {
+    BIDI.contains(&c)
+}
+
+/// A bidirectional control in a pattern is linted like a control character, and never
+/// printed raw (before, `pattern check` passed it and printed it as is).
+#[test]
+fn bidirectional_controls_in_patterns_are_linted() {
+    let dir = tree();
+    for &b in BIDI {
+        let pattern = format!("{{ $.eventName = \"Delete{b}Trail\" }}");
+        let run = trailwatch(dir.path(), &["pattern", "check", &pattern]);
+        assert_eq!(run.code, 1, "U+{:04X}: {}", u32::from(b), run.stdout);
+        assert!(
+            run.stdout.contains("control-character") && run.stdout.contains("(bidirectional)"),
+            "U+{:04X}: {}",
+            u32::from(b),
+            run.stdout
+        );
+        assert!(!has_control(&run.stdout), "{:?}", run.stdout);
+        assert!(!has_control(&run.stderr), "{:?}", run.stderr);
+    }
+}
+
+/// ESC, OSC, BEL, DEL, C1 and bidirectional controls in file names, values, snippets and
+/// messages: no human-readable output (human, GitHub annotations, inspect, errors) carries
+/// them raw.
 #[test]
 fn control_characters_never_reach_the_terminal() {
     let dir = tree();
-    let controls = [
+    let mut controls: Vec<String> = [
         "\u{1b}[2J",
         "\u{1b}]8;;http://x\u{7}",
         "\u{9b}31m",
         "\u{7f}",
         "\u{0}",
         "\r",
-    ];
+    ]
+    .map(String::from)
+    .to_vec();
+    // Each bidirectional control as "Trojan Source" uses it: the rest of the line, or a
+    // span of it, reads backwards.
+    controls.extend(BIDI.iter().map(|b| format!("{b}dlrow\u{202c}")));
     for (i, c) in controls.iter().enumerate() {
         // A syntax error whose line (the snippet) holds the control characters.
         write(

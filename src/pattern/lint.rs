@@ -93,10 +93,21 @@ pub fn analyze(text: &str) -> Analysis {
     finish(Some(pattern), diagnostics)
 }
 
-/// True for characters a pattern should never hold: NUL and the other C0/C1 controls
-/// and DEL. Tab, newline and carriage return are whitespace (heredoc patterns span lines).
+/// True for characters a pattern should never hold, and that are never printed as is: NUL
+/// and the other C0/C1 controls, DEL, and the bidirectional controls. Tab, newline and
+/// carriage return are whitespace (heredoc patterns span lines).
 pub fn is_hidden_control(c: char) -> bool {
-    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || is_bidi_control(c)
+}
+
+/// Unicode's bidirectional formatting characters (embeddings, overrides, isolates, marks):
+/// invisible, they reorder how the text around them is displayed, so a reviewer reads
+/// something other than what is there ("Trojan Source", CVE-2021-42574).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
+    )
 }
 
 /// NUL, ESC and other control characters: invisible in editors, able to rewrite a
@@ -111,6 +122,9 @@ fn lint_control_characters(text: &str, out: &mut Vec<PatternDiagnostic>) {
     let name = match first {
         '\0' => "NUL".to_string(),
         '\u{1b}' => "ESC".to_string(),
+        other if is_bidi_control(other) => {
+            format!("U+{:04X} (bidirectional)", u32::from(other))
+        }
         other => format!("U+{:04X}", u32::from(other)),
     };
     let more = if count > 1 {
@@ -125,10 +139,14 @@ fn lint_control_characters(text: &str, out: &mut Vec<PatternDiagnostic>) {
             format!("the pattern contains the control character {name}{more}, invisible in editors and terminals"),
         )
         .with_label(format!("{name} here"))
-        .with_help(format!(
-            "remove it; to match this character in a log event, write it as `\\x{:02x}` inside a %regex%",
-            u32::from(first)
-        )),
+        .with_help(if is_bidi_control(first) {
+            "remove it: it reorders how the text around it is shown, so the pattern reads differently from what CloudWatch matches".to_string()
+        } else {
+            format!(
+                "remove it; to match this character in a log event, write it as `\\x{:02x}` inside a %regex%",
+                u32::from(first)
+            )
+        }),
     );
 }
 

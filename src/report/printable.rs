@@ -1,9 +1,10 @@
 //! Text from the scanned tree made safe for a terminal. A pull request controls file
 //! contents, names and values; an ESC or OSC sequence printed as is could rewrite the
-//! screen, hide findings or forge hyperlinks. Every C0 control (but newline and tab, and a
-//! carriage return before a newline), DEL and every C1 control is shown as an escape
-//! (`\x1b`, `\u{9b}`) instead; offsets into the text are mapped so snippets still point
-//! at the right place.
+//! screen, hide findings or forge hyperlinks, and a bidirectional control (U+202E) makes
+//! a line read differently from what it holds. Every C0 control (but newline and tab, and
+//! a carriage return before a newline), DEL, every C1 control and every bidirectional
+//! control is shown as an escape (`\x1b`, `\u{9b}`, `\u{202e}`) instead; offsets into the
+//! text are mapped so snippets still point at the right place.
 
 use std::borrow::Cow;
 use std::fmt::Write;
@@ -13,7 +14,7 @@ fn is_control(c: char, next: Option<char>) -> bool {
     match c {
         '\n' | '\t' => false,
         '\r' => next != Some('\n'),
-        c => c.is_control(),
+        c => crate::pattern::is_hidden_control(c),
     }
 }
 
@@ -95,9 +96,12 @@ mod tests {
 
     #[test]
     fn escapes_controls_and_maps_offsets() {
-        let text = "a\u{1b}]8;;x\u{7}b\r\nc\u{9b}d\re";
+        let text = "a\u{1b}]8;;x\u{7}b\r\nc\u{9b}d\re\u{202e}f\u{2066}\u{61c}é";
         let p = Printable::new(text);
-        assert_eq!(p.text, "a\\x1b]8;;x\\x07b\r\nc\\u{9b}d\\x0de");
+        assert_eq!(
+            p.text,
+            "a\\x1b]8;;x\\x07b\r\nc\\u{9b}d\\x0de\\u{202e}f\\u{2066}\\u{61c}é"
+        );
         assert_eq!(printable(text), p.text);
         assert!(matches!(printable("plain\ttext\n"), Cow::Borrowed(_)));
         // Every character that is kept is found at its mapped offset.
